@@ -1,0 +1,66 @@
+// swift-tools-version:6.0
+// sklog: composable command-line tools that turn a voice skill's compressed request logs
+// into sessions, friction events, metrics, trends and message-ID lists.
+//
+// Layout follows the pipeline: input (SklogIO) -> records (SklogRecords) -> analysis
+// (SklogAnalysis) -> output (SklogReport), with thin executables, one per tool.
+import PackageDescription
+
+// Language mode 5: the pipeline hands buffers between two threads by hand, and the strict
+// Sendable checking of mode 6 would force wrappers on every buffer without making it safer.
+let settings: [SwiftSetting] = [.swiftLanguageMode(.v5)]
+
+let tools = ["cat", "grep", "sessions", "paths", "friction", "metrics", "ids", "trend", "report", "gen"]
+
+var targets: [Target] = [
+    // System C libraries: a module map plus a shim header each, nothing compiled.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .systemLibrary(name: "CPCRE2", pkgConfig: "libpcre2-8", providers: [.apt(["libpcre2-dev"])]),
+    .systemLibrary(name: "CISAL", pkgConfig: "libisal", providers: [.apt(["libisal-dev"])]),
+
+    // Bytes in and out: files, decompression, line splitting, buffered output.
+    .target(name: "SklogIO", dependencies: ["CZlib", "CISAL"], swiftSettings: settings),
+    // PCRE2 (JIT) behind one small class.
+    .target(name: "SklogMatch", dependencies: ["CPCRE2"], swiftSettings: settings),
+    // The canonical record: byte-level JSON scanning, input formats, ordering and dedup.
+    .target(name: "SklogRecords", dependencies: ["SklogIO", "SklogMatch"], swiftSettings: settings),
+    // Sessions, friction, paths, metrics, trends.
+    .target(name: "SklogAnalysis", dependencies: ["SklogRecords"], swiftSettings: settings),
+    // Human tables, CSV, JSON and the HTML report.
+    .target(name: "SklogReport", dependencies: ["SklogAnalysis"], swiftSettings: settings),
+    // What every tool shares: input options, the run loop, exit codes, diagnostics.
+    .target(name: "SklogCLI", dependencies: [
+        "SklogRecords", "SklogAnalysis", "SklogReport",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: settings),
+    // The traffic simulator behind sklog-gen, tests and benchmarks.
+    .target(name: "SklogGen", dependencies: ["SklogIO"], swiftSettings: settings),
+
+    // The front door: `sklog NAME ...` runs `sklog-NAME`.
+    .executableTarget(name: "sklog", dependencies: [
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: settings),
+
+    .testTarget(name: "SklogIOTests", dependencies: ["SklogIO", "CZlib"], swiftSettings: settings),
+    .testTarget(name: "SklogRecordsTests", dependencies: ["SklogRecords", "SklogGen"], swiftSettings: settings),
+    .testTarget(name: "SklogAnalysisTests", dependencies: ["SklogAnalysis", "SklogReport", "SklogGen"], swiftSettings: settings),
+    .testTarget(name: "SklogGenTests", dependencies: ["SklogGen", "SklogRecords"], swiftSettings: settings),
+    .testTarget(name: "EndToEndTests", dependencies: ["SklogIO"], swiftSettings: settings),
+]
+
+for tool in tools {
+    var deps: [Target.Dependency] = ["SklogCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+    if tool == "gen" { deps.append("SklogGen") }
+    targets.append(.executableTarget(name: "sklog-\(tool)", dependencies: deps, swiftSettings: settings))
+}
+
+let package = Package(
+    name: "sklog",
+    platforms: [.macOS(.v13)],
+    products: [.executable(name: "sklog", targets: ["sklog"])]
+        + tools.map { .executable(name: "sklog-\($0)", targets: ["sklog-\($0)"]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    ],
+    targets: targets
+)

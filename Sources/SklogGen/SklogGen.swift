@@ -1,0 +1,1 @@
+// SklogGen module.
