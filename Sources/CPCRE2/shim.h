@@ -4,5 +4,5 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 static const PCRE2_SIZE cpcre2_zero_terminated = PCRE2_ZERO_TERMINATED;
-static const PCRE2_SIZE cpcre2_unset = PCRE2_UNSET;
+static inline int cpcre2_is_unset(PCRE2_SIZE v) { return v == PCRE2_UNSET; }
 #endif

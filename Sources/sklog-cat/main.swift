@@ -1,1 +1,58 @@
-print("sklog-cat")
+import ArgumentParser
+import SklogCLI
+import SklogRecords
+
+struct Cat: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-cat",
+        abstract: "Decompress, recognize, normalize, deduplicate and order log records.",
+        discussion: """
+        Reads any supported log input (canonical NDJSON, CSV, custom text with --pattern, and the
+        raw Lambda and CloudWatch formats) and writes canonical records (schema sklog.record/1), one
+        JSON object per line, in time order, each message ID once. Unknown fields are kept; each
+        record gets "src":"FILE:LINE" unless it already has one.
+
+        Examples:
+          sklog cat logs/*.gz > records.ndjson
+          sklog cat --output csv logs/*.gz > records.csv
+          sklog cat logs/*.gz | sklog grep --intent '^Play' | jq .utterance
+          sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial > part1.json
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var outFile: OutputFileOption
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Same as --input-format.", valueName: "name"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "format"))
+    var output: String = "ndjson"
+
+    @Option(help: ArgumentHelp("Keep only shard K of N (1-based), cutting by session so that every session stays whole.", valueName: "K/N"))
+    var shard: String?
+
+    func validate() throws {
+        guard RecordWriter.Format(rawValue: output) != nil else { throw ValidationError("--output must be ndjson, csv or tsv") }
+        if let s = shard { _ = try Shard(s) }
+    }
+
+    func run() throws {
+        var input = self.input
+        if let f = format { input.inputFormat = f }
+        let shard = try self.shard.map(Shard.init)
+        ToolRun.main("sklog-cat") {
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let writer = RecordWriter(format: RecordWriter.Format(rawValue: output)!, out: target.buffer,
+                                      inputNames: stream.names, redact: input.redact)
+            try stream.forEach { rec in
+                if let shard, !shard.contains(rec) { return }
+                try writer.write(rec)
+            }
+            return try ToolRun.finish(stream, input: input, target: target)
+        }
+    }
+}
+
+Cat.sklogMain()

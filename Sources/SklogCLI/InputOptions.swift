@@ -1,0 +1,108 @@
+import ArgumentParser
+import SklogIO
+import SklogRecords
+
+/// The input options every tool takes (SPEC sections 2 and 3).
+public struct InputOptions: ParsableArguments {
+    @Argument(help: ArgumentHelp("Log files: gzip (also multi-member), zlib or plain text, detected from the bytes. None, or '-', reads standard input.", valueName: "file"),
+              completion: .file())
+    public var files: [String] = []
+
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input format: auto, ndjson, lambda, lambda-json, cloudwatch-export, subscription, csv, pattern.", valueName: "name"))
+    public var inputFormat: String = "auto"
+
+    @Option(help: ArgumentHelp("Custom text logs: a PCRE2 pattern with named groups that map to canonical fields, e.g. '(?<ts>\\S+) (?<messageId>\\S+) (?<latencyMs>\\d+)'.", valueName: "regex"))
+    public var pattern: String?
+
+    @Option(name: .customLong("pattern-file"), help: ArgumentHelp("Read the --pattern from a file.", valueName: "file"))
+    public var patternFile: String?
+
+    @Option(name: .customLong("ts-format"), help: ArgumentHelp("Timestamp layout for --pattern: auto, rfc3339, epoch-ms, epoch-s, clf.", valueName: "layout"))
+    public var tsFormat: String = "auto"
+
+    @Option(name: .customLong("max-delay"), help: ArgumentHelp("How far records may be out of time order inside one file.", valueName: "duration"))
+    public var maxDelay: String = "60s"
+
+    @Option(name: .customLong("dedup-window"), help: ArgumentHelp("A message ID seen again within this much record time is a duplicate.", valueName: "duration"))
+    public var dedupWindow: String = "10m"
+
+    @Option(help: ArgumentHelp("Only records at or after this time (RFC 3339 or a date).", valueName: "time"))
+    public var since: String?
+
+    @Option(help: ArgumentHelp("Only records before this time (RFC 3339 or a date).", valueName: "time"))
+    public var until: String?
+
+    @Option(help: ArgumentHelp("Only this stage (live or development); records without a stage take this one.", valueName: "stage"))
+    public var stage: String?
+
+    @Option(help: ArgumentHelp("Only this locale, e.g. en-US.", valueName: "locale"))
+    public var locale: String?
+
+    @Option(help: ArgumentHelp("Only this skill ID.", valueName: "skill-id"))
+    public var skill: String?
+
+    @Option(help: ArgumentHelp("Write rejected lines here, verbatim, as FILE:LINE<TAB>REASON<TAB>LINE.", valueName: "file"))
+    public var rejects: String?
+
+    @Flag(help: "Damaged input is an error (exit 2) and nothing is written.")
+    public var strict = false
+
+    @Flag(help: "Replace user, device and session IDs by stable hashes and mask slot values and utterances.")
+    public var redact = false
+
+    @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary on standard error.")
+    public var quiet = false
+
+    public init() {}
+
+    public func validate() throws {
+        _ = try streamOptions()
+    }
+
+    /// The options as the record stream takes them.
+    public func streamOptions() throws -> StreamOptions {
+        var o = StreamOptions()
+        guard let f = InputFormat(rawValue: inputFormat) else {
+            throw ValidationError("unknown --input-format '\(inputFormat)'; one of: \(InputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        o.format.format = f
+        if let p = pattern { o.format.pattern = p }
+        if let pf = patternFile {
+            guard let text = readSmallFile(pf) else { throw ValidationError("cannot read --pattern-file \(pf)") }
+            o.format.pattern = text.split(separator: "\n").first.map(String.init) ?? ""
+        }
+        if f == .pattern && o.format.pattern == nil { throw ValidationError("--input-format pattern needs --pattern or --pattern-file") }
+        o.format.tsFormat = tsFormat
+        guard let md = Timestamp.parseDuration(maxDelay) else { throw ValidationError("invalid --max-delay '\(maxDelay)' (e.g. 60s, 2m)") }
+        guard let dw = Timestamp.parseDuration(dedupWindow) else { throw ValidationError("invalid --dedup-window '\(dedupWindow)' (e.g. 10m)") }
+        o.maxDelayMs = md
+        o.dedupWindowMs = dw
+        if let s = since { guard let t = Timestamp.parse(s) else { throw ValidationError("invalid --since '\(s)' (RFC 3339 or YYYY-MM-DD)") }; o.since = t }
+        if let u = until { guard let t = Timestamp.parse(u) else { throw ValidationError("invalid --until '\(u)' (RFC 3339 or YYYY-MM-DD)") }; o.until = t }
+        o.stage = stage
+        o.locale = locale
+        o.skill = skill
+        o.rejectsPath = rejects
+        return o
+    }
+
+    /// Opens every input (exit 2 if one cannot be opened).
+    public func openStream() throws -> RecordStream {
+        try RecordStream(paths: files, options: streamOptions())
+    }
+}
+
+/// `-o FILE`: where the output goes instead of standard output.
+public struct OutputFileOption: ParsableArguments {
+    @Option(name: [.customShort("o"), .customLong("output-file")], help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
+    public var path: String?
+    public init() {}
+}
+
+func readSmallFile(_ path: String) -> String? {
+    guard let r = try? ChunkReader(path: path) else { return nil }
+    var text: [UInt8] = []
+    let chunk = LineChunkBox()
+    while r.next(into: chunk.chunk) { text.append(contentsOf: chunk.chunk.bytes) }
+    return String(decoding: text, as: UTF8.self)
+}

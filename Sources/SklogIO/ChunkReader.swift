@@ -1,0 +1,223 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A block of whole lines of decoded input. Chunks are recycled: the consumer hands them back.
+public final class LineChunk {
+    public private(set) var storage: UnsafeMutableRawBufferPointer
+    /// Bytes of `storage` in use: whole lines, the last one possibly without its newline at EOF.
+    public internal(set) var count = 0
+    /// When a line was longer than the reader's limit, it was cut; this is the offset in this
+    /// chunk just past the cut line's kept bytes (the consumer rejects that line).
+    public internal(set) var cutLineEnd: Int? = nil
+
+    public static func make(capacity: Int) -> LineChunk { LineChunk(capacity: capacity) }
+
+    init(capacity: Int) {
+        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+    deinit { storage.deallocate() }
+
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+
+    func grow(to capacity: Int) {
+        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        if count > 0 { bigger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: count) }
+        storage.deallocate()
+        storage = bigger
+    }
+}
+
+/// Errors that stop an input from being opened or read (exit status 2).
+public struct InputError: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var message: String
+    public var description: String { "\(path): \(message)" }
+    public init(path: String, message: String) { self.path = path; self.message = message }
+}
+
+/// Reads one input (a file or standard input), detects its compression from the first bytes,
+/// decodes it and cuts it into chunks of whole lines.
+public final class ChunkReader {
+    public let path: String
+    public let displayName: String
+    private let fd: Int32
+    private let ownsFD: Bool
+    private var decoder: StreamDecoder?
+    private var inBuf: UnsafeMutableRawBufferPointer
+    private var inStart = 0, inEnd = 0
+    private var eofRaw = false
+    /// The input is used up and the decoder has nothing more to give.
+    private var drained = false
+    /// A partial line carried to the next chunk.
+    private var carry: UnsafeMutableRawBufferPointer
+    private var carryCount = 0
+    /// Skipping the rest of an over-long line.
+    private var skippingLongLine = false
+    public let maxLineLength: Int
+
+    public private(set) var compression: Compression = .plain
+    /// Compressed bytes read from the file so far.
+    public private(set) var bytesRead: Int64 = 0
+    /// Size of the file when known (for progress), else nil.
+    public let fileSize: Int64?
+    /// Damage that ended decoding early; everything before it was delivered.
+    public private(set) var damage: DecodeDamage?
+    /// A read error (the input could not be read).
+    public private(set) var readError: InputError?
+    public private(set) var finished = false
+
+    /// Opens `path` ("-" is standard input).
+    public init(path: String, readSize: Int = 1 << 20, maxLineLength: Int = 256 << 20) throws {
+        self.path = path
+        self.maxLineLength = maxLineLength
+        if path == "-" {
+            fd = 0; ownsFD = false; displayName = "(stdin)"; fileSize = nil
+        } else {
+            let f = open(path, O_RDONLY | O_CLOEXEC)
+            if f < 0 { throw InputError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
+            var st = stat()
+            if fstat(f, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR {
+                close(f)
+                throw InputError(path: path, message: "is a directory")
+            }
+            fd = f; ownsFD = true; displayName = path
+            fileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
+        }
+        inBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
+        carry = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+    }
+
+    deinit {
+        if ownsFD { close(fd) }
+        inBuf.deallocate()
+        carry.deallocate()
+    }
+
+    private func fillInput() {
+        if inStart == inEnd { inStart = 0; inEnd = 0 }
+        if inStart > 0 && inEnd == inBuf.count {
+            let n = inEnd - inStart
+            inBuf.baseAddress!.copyMemory(from: inBuf.baseAddress! + inStart, byteCount: n)
+            inStart = 0; inEnd = n
+        }
+        while true {
+            let n = read(fd, inBuf.baseAddress! + inEnd, inBuf.count - inEnd)
+            if n < 0 {
+                if errno == EINTR { continue }
+                readError = InputError(path: displayName, message: "read error: \(String(cString: strerror(errno)))")
+                eofRaw = true
+                return
+            }
+            if n == 0 { eofRaw = true } else { inEnd += n; bytesRead += Int64(n) }
+            return
+        }
+    }
+
+    /// Offset of the last newline in base[from..<to] (lines are short, so scanning back is cheap).
+    private func lastNewline(_ base: UnsafeMutableRawPointer, from: Int, to: Int) -> Int? {
+        var i = to - 1
+        let p = base.assumingMemoryBound(to: UInt8.self)
+        while i >= from {
+            if p[i] == 0x0a { return i }
+            i -= 1
+        }
+        return nil
+    }
+
+    /// Fills `chunk` with the next whole lines. Returns false at the end of input (chunk empty).
+    public func next(into chunk: LineChunk) -> Bool {
+        chunk.count = 0
+        chunk.cutLineEnd = nil
+        if finished { return false }
+        if carryCount > 0 {
+            if chunk.storage.count < carryCount * 2 { chunk.grow(to: max(chunk.storage.count * 2, carryCount * 2)) }
+            chunk.storage.baseAddress!.copyMemory(from: carry.baseAddress!, byteCount: carryCount)
+            chunk.count = carryCount
+            carryCount = 0
+        }
+        var scanFrom = chunk.count  // where to look for newlines in new data
+        while true {
+            // Decode until the chunk is full or the input (and the decoder) is drained.
+            while chunk.count < chunk.storage.count && !drained {
+                if inStart == inEnd && !eofRaw { fillInput(); continue }
+                if decoder == nil {
+                    // Wait for two bytes (or EOF) before deciding the compression.
+                    if inEnd - inStart < 2 && !eofRaw { fillInput(); continue }
+                    if inStart == inEnd { drained = true; break }  // empty input
+                    compression = Compression.detect(UnsafeRawBufferPointer(rebasing: inBuf[inStart..<inEnd]))
+                    decoder = StreamDecoder(kind: compression)
+                }
+                do {
+                    let r = try decoder!.decode(UnsafeRawBufferPointer(rebasing: inBuf[inStart..<inEnd]),
+                                                into: UnsafeMutableRawBufferPointer(rebasing: chunk.storage[chunk.count...]))
+                    inStart += r.used
+                    chunk.count += r.written
+                    if r.used == 0 && r.written == 0 {
+                        if eofRaw { drained = true } else { fillInput() }
+                    }
+                } catch let d as DecodeDamage {
+                    damage = d
+                    drained = true
+                } catch { drained = true }
+            }
+            let ended = drained
+            if ended && damage == nil, let d = decoder {
+                do { try d.finish() } catch let e as DecodeDamage { damage = e } catch {}
+            }
+            if skippingLongLine {
+                // Drop bytes up to and including the next newline.
+                let base = chunk.storage.baseAddress!
+                if let nl = memchr(base, 0x0a, chunk.count) {
+                    let after = UnsafeRawPointer(nl) - UnsafeRawPointer(base) + 1
+                    let rest = chunk.count - after
+                    if rest > 0 { base.copyMemory(from: base + after, byteCount: rest) }
+                    chunk.count = rest
+                    skippingLongLine = false
+                    scanFrom = 0
+                    if !ended && chunk.count < chunk.storage.count { continue }
+                } else {
+                    chunk.count = 0
+                    if ended { finished = true; return chunk.cutLineEnd != nil }
+                    continue
+                }
+            }
+            if ended {
+                finished = true
+                return chunk.count > 0 || chunk.cutLineEnd != nil
+            }
+            // Keep whole lines; carry the partial last line.
+            let base = chunk.storage.baseAddress!
+            if let lastNL = lastNewline(base, from: scanFrom, to: chunk.count) {
+                let keep = lastNL + 1
+                let rest = chunk.count - keep
+                if rest > 0 {
+                    if carry.count < rest {
+                        carry.deallocate()
+                        carry = UnsafeMutableRawBufferPointer.allocate(byteCount: rest * 2, alignment: 16)
+                    }
+                    carry.baseAddress!.copyMemory(from: base + keep, byteCount: rest)
+                }
+                carryCount = rest
+                chunk.count = keep
+                return true
+            }
+            // No newline in the whole chunk: one line longer than the chunk.
+            scanFrom = chunk.count
+            if chunk.count >= maxLineLength {
+                // Cut the line here; the consumer rejects it; skip to its end.
+                chunk.cutLineEnd = chunk.count
+                skippingLongLine = true
+                // Deliver the cut line as its own chunk, with a newline so it is a whole line.
+                if chunk.count == chunk.storage.count { chunk.grow(to: chunk.count + 1) }
+                chunk.storage[chunk.count] = 0x0a
+                chunk.count += 1
+                return true
+            }
+            chunk.grow(to: min(chunk.storage.count * 2, maxLineLength + 1))
+        }
+    }
+
+}

@@ -1,0 +1,99 @@
+import Foundation
+
+/// Decodes inputs on a background thread while the caller parses: one producer thread serves
+/// every reader, keeping up to `depth` decoded chunks ready per input, so decompression and
+/// parsing overlap on the two cores and many inputs can be merged without one thread each.
+public final class Prefetcher: @unchecked Sendable {
+    public let readers: [ChunkReader]
+    private let cond = NSCondition()
+    private var ready: [[LineChunk]]
+    private var free: [[LineChunk]]
+    private var done: [Bool]
+    private var inFlight: [Bool]
+    private var waitingFor = -1
+    private var stopped = false
+    private let depth: Int
+    private var thread: Thread?
+
+    public init(readers: [ChunkReader], chunkSize: Int? = nil, depth: Int = 3) {
+        self.readers = readers
+        self.depth = depth
+        // Bound memory when many inputs are open at once.
+        let size = chunkSize ?? max(64 << 10, min(1 << 20, (96 << 20) / max(1, readers.count * (depth + 1))))
+        ready = Array(repeating: [], count: readers.count)
+        free = (0..<readers.count).map { _ in (0...depth).map { _ in LineChunk(capacity: size) } }
+        done = Array(repeating: false, count: readers.count)
+        inFlight = Array(repeating: false, count: readers.count)
+    }
+
+    public func start() {
+        let t = Thread { [unowned self] in self.produce() }
+        t.stackSize = 1 << 20
+        t.name = "sklog-decode"
+        thread = t
+        t.start()
+    }
+
+    /// Stops the producer (for early exit, e.g. a closed output pipe).
+    public func stop() {
+        cond.lock(); stopped = true; cond.broadcast(); cond.unlock()
+    }
+
+    private func produce() {
+        while true {
+            cond.lock()
+            var pick = -1
+            while true {
+                if stopped { cond.unlock(); return }
+                // Serve the input the consumer waits for first, then the emptiest one.
+                if waitingFor >= 0 && !done[waitingFor] && !free[waitingFor].isEmpty {
+                    pick = waitingFor
+                } else {
+                    var best = Int.max
+                    for i in readers.indices where !done[i] && !free[i].isEmpty && ready[i].count < depth {
+                        if ready[i].count < best { best = ready[i].count; pick = i }
+                    }
+                }
+                if pick >= 0 { break }
+                if done.allSatisfy({ $0 }) { cond.unlock(); return }
+                cond.wait()
+            }
+            let chunk = free[pick].removeLast()
+            inFlight[pick] = true
+            cond.unlock()
+
+            let more = readers[pick].next(into: chunk)
+
+            cond.lock()
+            inFlight[pick] = false
+            if more { ready[pick].append(chunk) } else { free[pick].append(chunk); done[pick] = true }
+            cond.broadcast()
+            cond.unlock()
+        }
+    }
+
+    /// The next chunk of input `index`, or nil at its end. Blocks until decoded.
+    public func next(_ index: Int) -> LineChunk? {
+        cond.lock()
+        defer { cond.unlock() }
+        while ready[index].isEmpty {
+            if done[index] || stopped { return nil }
+            waitingFor = index
+            cond.broadcast()
+            cond.wait()
+        }
+        if waitingFor == index { waitingFor = -1 }
+        return ready[index].removeFirst()
+    }
+
+    /// Hands a chunk back once its bytes are no longer referenced.
+    public func recycle(_ chunk: LineChunk, _ index: Int) {
+        cond.lock()
+        free[index].append(chunk)
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// Total compressed bytes read so far, across inputs (approximate while running).
+    public var bytesRead: Int64 { readers.reduce(0) { $0 + $1.bytesRead } }
+}

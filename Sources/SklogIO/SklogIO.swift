@@ -1,1 +1,0 @@
-// SklogIO module.

@@ -1,0 +1,75 @@
+/// The end-of-run accounting every tool prints: every input record is accounted for,
+/// parsed + rejected + duplicates = records seen.
+public struct Accounting: Sendable {
+    public var files = 0
+    public var bytesRead: Int64 = 0        // as stored (compressed)
+    public var bytesDecoded: Int64 = 0     // after decompression
+    public var parsed = 0
+    public var rejected: [String: Int] = [:]
+    public var duplicates = 0
+    public var late = 0
+    /// Parsed records dropped by --since/--until/--stage/--locale/--skill.
+    public var filteredOut = 0
+    /// Damage to compressed data or reads: (file, message).
+    public var damage: [String] = []
+
+    public init() {}
+    public var rejectedTotal: Int { rejected.values.reduce(0, +) }
+    public var seen: Int { parsed + rejectedTotal + duplicates }
+    public var isDamaged: Bool { rejectedTotal > 0 || !damage.isEmpty }
+
+    public mutating func merge(_ o: Accounting) {
+        files += o.files; bytesRead += o.bytesRead; bytesDecoded += o.bytesDecoded; parsed += o.parsed
+        for (k, v) in o.rejected { rejected[k, default: 0] += v }
+        duplicates += o.duplicates; late += o.late; filteredOut += o.filteredOut; damage += o.damage
+    }
+
+    /// One line for standard error.
+    public var summaryLine: String {
+        var s = "\(files) file\(files == 1 ? "" : "s"), \(Self.size(bytesRead)) read"
+        if bytesDecoded != bytesRead { s += " (\(Self.size(bytesDecoded)) decoded)" }
+        s += "; \(seen) records seen: \(parsed) parsed, \(rejectedTotal) rejected"
+        if !rejected.isEmpty {
+            s += " (" + rejected.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        s += ", \(duplicates) duplicates, \(late) late"
+        if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
+        if !damage.isEmpty { s += "; \(damage.count) damaged input\(damage.count == 1 ? "" : "s")" }
+        return s
+    }
+
+    static func size(_ b: Int64) -> String {
+        if b < 10_000 { return "\(b) B" }
+        if b < 10_000_000 { return String(format1: Double(b) / 1e3) + " kB" }
+        return String(format1: Double(b) / 1e6) + " MB"
+    }
+
+    /// The accounting as a JSON object (for JSON outputs).
+    public var json: String {
+        var b = CanonicalBuilder()
+        b.number("files", Int64(files))
+        b.number("bytesRead", bytesRead)
+        b.number("bytesDecoded", bytesDecoded)
+        b.number("recordsSeen", Int64(seen))
+        b.number("parsed", Int64(parsed))
+        b.number("rejected", Int64(rejectedTotal))
+        var r = "{"
+        r += rejected.sorted { $0.key < $1.key }.map { JSONText.quoted($0.key) + ":" + String($0.value) }.joined(separator: ",")
+        r += "}"
+        b.raw("rejectedByReason", json: r)
+        b.number("duplicates", Int64(duplicates))
+        b.number("late", Int64(late))
+        b.number("filteredOut", Int64(filteredOut))
+        b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")
+        return String(decoding: b.finish(), as: UTF8.self)
+    }
+}
+
+extension String {
+    /// One decimal place, without Foundation.
+    init(format1 v: Double) {
+        let r = (v * 10).rounded()
+        let i = Int64(r)
+        self = "\(i / 10).\(abs(i % 10))"
+    }
+}

@@ -1,0 +1,98 @@
+import SklogMatch
+
+/// The input formats of SPEC section 3.
+public enum InputFormat: String, CaseIterable, Sendable {
+    case auto, ndjson, lambda, lambdaJSON = "lambda-json", cloudwatchExport = "cloudwatch-export", subscription, csv, pattern
+}
+
+/// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
+public protocol RecordSink: AnyObject {
+    /// A parsed record, with `line` set to the first line it came from.
+    func accept(_ record: Record)
+    /// A line (or group of lines) that could not become a record.
+    func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?)
+}
+
+extension RecordSink {
+    /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
+    public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {
+        do {
+            var r = try RecordParser.parse(json)
+            r.line = line
+            accept(r)
+        } catch {
+            reject(error.reason, line: line, text: json, detail: error.detail)
+        }
+    }
+
+    public func acceptJSON(_ json: [UInt8], line: Int64) {
+        json.withUnsafeBytes { acceptJSON($0, line: line) }
+    }
+}
+
+/// Turns the lines of one input into canonical records. One adapter per input file; it may keep
+/// state across lines (a Lambda invocation spans many lines) and flush it in `finish`.
+/// The seam for new formats: implement this, and teach `FormatDetector` to recognize it.
+public protocol FormatAdapter: AnyObject {
+    /// One line, without its newline (a trailing CR is removed). `number` is 1-based.
+    func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink)
+    /// End of the input: emit or reject whatever is still pending.
+    func finish(sink: some RecordSink)
+}
+
+/// Canonical NDJSON: each line is one record.
+public final class NDJSONAdapter: FormatAdapter {
+    public init() {}
+    @inline(__always)
+    public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        do {
+            var r = try RecordParser.parse(line)
+            r.line = number
+            sink.accept(r)
+        } catch {
+            sink.reject(error.reason, line: number, text: line, detail: error.detail)
+        }
+    }
+    public func finish(sink: some RecordSink) {}
+}
+
+/// Options that shape how inputs are read.
+public struct FormatOptions {
+    public var format: InputFormat = .auto
+    /// `--pattern` / `--pattern-file`: a PCRE2 pattern with named groups.
+    public var pattern: String? = nil
+    /// `--ts-format` for custom text: `rfc3339` (default), `epoch-ms`, `epoch-s`, `clf`
+    /// (`24/Nov/2026:10:00:00 +0000`), or `syslog-like` (`2026-11-24 10:00:00,123`).
+    public var tsFormat: String = "auto"
+    public init() {}
+}
+
+public struct UnknownFormatError: Error, CustomStringConvertible {
+    public var path: String
+    public var firstLine: String
+    public var description: String { "\(path): unknown input format; first line: \(firstLine)" }
+}
+
+/// Recognizes an input's format from its first lines and makes the adapter for it.
+public enum FormatDetector {
+    /// `lines`: up to the first 20 non-empty lines of the input.
+    public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
+        guard let first = lines.first else { return .ndjson }
+        // Raw Lambda / CloudWatch formats first: they are recognized by their own line shapes.
+        if let raw = RawLogDetector.detect(lines) { return raw }
+        if first.first == UInt8(ascii: "{") { return .ndjson }
+        if CSVAdapter.looksLikeHeader(first) { return .csv }
+        return nil
+    }
+
+    public static func makeAdapter(_ format: InputFormat, options: FormatOptions, firstLines: [UnsafeRawBufferPointer]) throws -> any FormatAdapter {
+        switch format {
+        case .ndjson, .auto: return NDJSONAdapter()
+        case .csv: return CSVAdapter()
+        case .pattern:
+            return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription:
+            return try RawLogDetector.makeAdapter(format)
+        }
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import SklogIO
+
+/// One input of a `RecordStream`: its current chunk, its format adapter, and the records parsed
+/// but not yet released (sorted; released once no earlier record can still arrive).
+final class InputState: RecordSink {
+    let index: Int
+    unowned let stream: RecordStream
+    var adapter: (any FormatAdapter)?
+    var chunk: LineChunk?
+    var pos = 0
+    var lineNumber: Int64 = 0
+    var pending: [Record] = []
+    var head = 0
+    var maxSeen = Int64.min
+    var lastReleased = Int64.min
+    var farJumps = 0
+    var eof = false
+
+    init(index: Int, stream: RecordStream) {
+        self.index = index
+        self.stream = stream
+    }
+
+    var hasHead: Bool { head < pending.count }
+
+    /// Takes the earliest pending record.
+    func popHead() -> Record {
+        var r = pending[head]
+        head += 1
+        if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
+        else if head >= 4096 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
+        if r.ts < lastReleased { r.tsBeforeLastRelease = true } else { lastReleased = r.ts }
+        return r
+    }
+
+    /// Parses lines until the earliest pending record can be released, or the input ends.
+    func fill() throws {
+        let delay = stream.options.maxDelayMs
+        while !(hasHead && (eof || pending[head].ts <= maxSeen &- delay)) {
+            if eof { return }
+            try parseSomeLines()
+        }
+    }
+
+    /// Parses lines from the current chunk (fetching the next one when it is used up).
+    private func parseSomeLines() throws {
+        if chunk == nil || pos >= chunk!.count {
+            if let c = chunk { stream.prefetcher.recycle(c, index); chunk = nil }
+            guard let c = stream.prefetcher.next(index) else {
+                if adapter == nil { adapter = NDJSONAdapter() }  // empty input
+                adapter!.finish(sink: self)
+                eof = true
+                return
+            }
+            chunk = c
+            pos = 0
+            stream.accounting.bytesDecoded += Int64(c.count)
+            if adapter == nil { try recognize(c) }
+        }
+        let c = chunk!
+        let bytes = c.bytes
+        let base = bytes.baseAddress!
+        // Parse up to ~64 lines per call so the merge can interleave inputs.
+        var lines = 0
+        while pos < c.count && lines < 64 {
+            let start = pos
+            let end: Int
+            if let nl = memchr(base + start, 0x0a, c.count - start) {
+                end = UnsafeRawPointer(nl) - base
+            } else { end = c.count }
+            pos = end + 1
+            lineNumber += 1
+            var e = end
+            if e > start && base.load(fromByteOffset: e - 1, as: UInt8.self) == 0x0d { e -= 1 }
+            let line = UnsafeRawBufferPointer(start: base + start, count: e - start)
+            if let cut = c.cutLineEnd, end == cut {
+                reject(.lineTooLong, line: lineNumber, text: UnsafeRawBufferPointer(rebasing: line.prefix(200)), detail: "longer than \(cut) bytes")
+                continue
+            }
+            if line.isEmpty { continue }
+            adapter!.consume(line, number: lineNumber, sink: self)
+            lines += 1
+        }
+    }
+
+    private func recognize(_ c: LineChunk) throws {
+        let opts = stream.options.format
+        var firstLines: [UnsafeRawBufferPointer] = []
+        let bytes = c.bytes
+        var p = 0
+        while p < bytes.count && firstLines.count < 20 {
+            var e = p
+            while e < bytes.count && bytes[e] != 0x0a { e += 1 }
+            var le = e
+            if le > p && bytes[le - 1] == 0x0d { le -= 1 }
+            if le > p { firstLines.append(UnsafeRawBufferPointer(rebasing: bytes[p..<le])) }
+            p = e + 1
+        }
+        var format = opts.format
+        if opts.pattern != nil && format == .auto { format = .pattern }
+        if format == .auto {
+            guard let f = FormatDetector.detect(firstLines) else {
+                let first = firstLines.first.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
+                throw UnknownFormatError(path: stream.names[index], firstLine: first)
+            }
+            format = f
+        }
+        adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+    }
+
+    // MARK: RecordSink
+
+    func accept(_ record: Record) {
+        var r = record
+        r.input = Int32(index)
+        if r.ts > maxSeen {
+            // One wild timestamp (far in the future) must not release everything else early.
+            if maxSeen != Int64.min && r.ts > maxSeen &+ 86_400_000 && farJumps < 2 {
+                farJumps += 1
+            } else {
+                farJumps = 0
+                maxSeen = r.ts
+            }
+        } else {
+            farJumps = 0
+        }
+        // Insert in order; records mostly arrive in order, so this is nearly always an append.
+        if !hasHead || !RecordOrder.before(r, pending[pending.count - 1]) {
+            pending.append(r)
+            return
+        }
+        var lo = head, hi = pending.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if RecordOrder.before(r, pending[mid]) { hi = mid } else { lo = mid + 1 }
+        }
+        pending.insert(r, at: lo)
+    }
+
+    func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {
+        stream.reject(input: index, reason, line: line, text: text, detail: detail)
+    }
+}
+

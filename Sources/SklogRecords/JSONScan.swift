@@ -1,0 +1,291 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// Byte-level JSON scanning: enough to walk one object's members, skip nested values, and
+/// decode the few strings that are used. No allocation unless a string has escapes.
+public enum JSONValueKind: UInt8 { case string, number, object, array, bool, null }
+
+public struct JSONScanError: Error, Equatable {
+    public var offset: Int
+    public var message: String
+}
+
+public struct JSONScanner {
+    public let base: UnsafePointer<UInt8>
+    public let count: Int
+    public var pos: Int = 0
+
+    public init(_ bytes: UnsafeRawBufferPointer) {
+        base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+        count = bytes.count
+    }
+
+    @inline(__always) public mutating func skipSpace() {
+        while pos < count {
+            let c = base[pos]
+            if c == 0x20 || c == 0x09 || c == 0x0d || c == 0x0a { pos += 1 } else { return }
+        }
+    }
+
+    @inline(__always) func fail(_ m: String) -> JSONScanError { JSONScanError(offset: pos, message: m) }
+
+    /// At an opening quote: returns the content range and whether it has escapes; pos moves past
+    /// the closing quote.
+    @inline(__always)
+    public mutating func scanString() throws -> (start: Int, end: Int, escaped: Bool) {
+        pos += 1
+        let start = pos
+        var escaped = false
+        while true {
+            guard pos < count, let q = memchr(base + pos, 0x22, count - pos) else { throw fail("unterminated string") }
+            let qi = UnsafeRawPointer(q) - UnsafeRawPointer(base)
+            // Count backslashes before the quote: an odd number escapes it.
+            var k = qi - 1
+            while k >= start && base[k] == 0x5c { k -= 1 }
+            let slashes = qi - 1 - k
+            if slashes > 0 { escaped = true }
+            if slashes & 1 == 0 {
+                if !escaped, memchr(base + start, 0x5c, qi - start) != nil { escaped = true }
+                pos = qi + 1
+                return (start, qi, escaped)
+            }
+            pos = qi + 1
+        }
+    }
+
+    /// Skips any value; returns its kind and range.
+    public mutating func scanValue() throws -> (kind: JSONValueKind, start: Int, end: Int) {
+        skipSpace()
+        guard pos < count else { throw fail("missing value") }
+        let c = base[pos]
+        let start = pos
+        switch c {
+        case 0x22:
+            let s = try scanString()
+            return (.string, s.start, s.end)
+        case 0x7b, 0x5b:
+            try skipNested()
+            return (c == 0x7b ? .object : .array, start, pos)
+        case 0x74: try literal("true"); return (.bool, start, pos)
+        case 0x66: try literal("false"); return (.bool, start, pos)
+        case 0x6e: try literal("null"); return (.null, start, pos)
+        default:
+            guard c == 0x2d || (c >= 0x30 && c <= 0x39) else { throw fail("unexpected character") }
+            pos += 1
+            while pos < count {
+                let d = base[pos]
+                if (d >= 0x30 && d <= 0x39) || d == 0x2e || d == 0x65 || d == 0x45 || d == 0x2b || d == 0x2d { pos += 1 } else { break }
+            }
+            return (.number, start, pos)
+        }
+    }
+
+    @inline(__always) mutating func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        guard pos + n <= count, memcmp(base + pos, word.utf8Start, n) == 0 else { throw fail("invalid literal") }
+        pos += n
+    }
+
+    /// Skips a nested object or array, checking that brackets balance.
+    mutating func skipNested() throws {
+        var stack: UInt64 = 0  // bit per level: 1 = object
+        var depth = 0
+        while pos < count {
+            let c = base[pos]
+            switch c {
+            case 0x22:
+                _ = try scanString()
+                continue
+            case 0x7b, 0x5b:
+                if depth >= 64 { throw fail("nesting too deep") }
+                stack = (stack << 1) | (c == 0x7b ? 1 : 0)
+                depth += 1
+            case 0x7d, 0x5d:
+                guard depth > 0, (stack & 1 == 1) == (c == 0x7d) else { throw fail("unbalanced brackets") }
+                stack >>= 1
+                depth -= 1
+                if depth == 0 { pos += 1; return }
+            default: break
+            }
+            pos += 1
+        }
+        throw fail("unterminated object or array")
+    }
+
+    /// Walks the members of the object starting at `pos`, calling `body(keyStart, keyEnd, kind,
+    /// valueStart, valueEnd)` for each. Checks the object's syntax.
+    @inline(__always)
+    public mutating func members(_ body: (Int, Int, JSONValueKind, Int, Int) throws -> Void) throws {
+        skipSpace()
+        guard pos < count, base[pos] == 0x7b else { throw fail("expected an object") }
+        pos += 1
+        skipSpace()
+        if pos < count && base[pos] == 0x7d { pos += 1; return }
+        while true {
+            skipSpace()
+            guard pos < count, base[pos] == 0x22 else { throw fail("expected a key") }
+            let k = try scanString()
+            skipSpace()
+            guard pos < count, base[pos] == 0x3a else { throw fail("expected ':'") }
+            pos += 1
+            let v = try scanValue()
+            try body(k.start, k.end, v.kind, v.start, v.end)
+            skipSpace()
+            guard pos < count else { throw fail("unterminated object") }
+            if base[pos] == 0x2c { pos += 1; continue }
+            if base[pos] == 0x7d { pos += 1; return }
+            throw fail("expected ',' or '}'")
+        }
+    }
+}
+
+public enum JSONText {
+    /// Decodes a JSON string's content (without quotes) into UTF-8 bytes.
+    public static func unescape(_ b: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var i = 0
+        let n = b.count
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for k in 0..<4 {
+                let c = b[at + k]
+                let d: UInt32
+                switch c {
+                case 48...57: d = UInt32(c - 48)
+                case 65...70: d = UInt32(c - 55)
+                case 97...102: d = UInt32(c - 87)
+                default: return nil
+                }
+                v = v << 4 | d
+            }
+            return v
+        }
+        while i < n {
+            let c = b[i]
+            if c != 0x5c { out.append(c); i += 1; continue }
+            guard i + 1 < n else { out.append(c); break }
+            let e = b[i + 1]
+            i += 2
+            switch e {
+            case 0x6e: out.append(0x0a)
+            case 0x74: out.append(0x09)
+            case 0x72: out.append(0x0d)
+            case 0x62: out.append(0x08)
+            case 0x66: out.append(0x0c)
+            case 0x75:
+                guard var cp = hex4(i) else { out.append(0x3f); continue }
+                i += 4
+                if cp >= 0xD800 && cp < 0xDC00, i + 6 <= n, b[i] == 0x5c, b[i + 1] == 0x75, let lo = hex4(i + 2), lo >= 0xDC00 && lo < 0xE000 {
+                    cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00)
+                    i += 6
+                } else if cp >= 0xD800 && cp < 0xE000 {
+                    cp = 0xFFFD
+                }
+                appendUTF8(cp, &out)
+            default: out.append(e)  // \" \\ \/
+            }
+        }
+    }
+
+    static func appendUTF8(_ cp: UInt32, _ out: inout [UInt8]) {
+        switch cp {
+        case 0..<0x80: out.append(UInt8(cp))
+        case 0x80..<0x800:
+            out.append(UInt8(0xC0 | (cp >> 6))); out.append(UInt8(0x80 | (cp & 0x3F)))
+        case 0x800..<0x10000:
+            out.append(UInt8(0xE0 | (cp >> 12))); out.append(UInt8(0x80 | ((cp >> 6) & 0x3F))); out.append(UInt8(0x80 | (cp & 0x3F)))
+        default:
+            out.append(UInt8(0xF0 | (cp >> 18))); out.append(UInt8(0x80 | ((cp >> 12) & 0x3F)))
+            out.append(UInt8(0x80 | ((cp >> 6) & 0x3F))); out.append(UInt8(0x80 | (cp & 0x3F)))
+        }
+    }
+
+    /// Appends `s` as a JSON string literal (with quotes), escaping what JSON requires.
+    @inlinable
+    public static func appendQuoted(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        out.append(0x22)
+        for c in s {
+            switch c {
+            case 0x22: out.append(0x5c); out.append(0x22)
+            case 0x5c: out.append(0x5c); out.append(0x5c)
+            case 0x0a: out.append(0x5c); out.append(0x6e)
+            case 0x0d: out.append(0x5c); out.append(0x72)
+            case 0x09: out.append(0x5c); out.append(0x74)
+            case 0..<0x20:
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                out.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            default: out.append(c)
+            }
+        }
+        out.append(0x22)
+    }
+
+    public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        s.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    public static func quoted(_ s: String) -> String {
+        var out: [UInt8] = []
+        appendQuoted(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// Text checks done once per line before parsing: NUL bytes and invalid UTF-8 are damage.
+public enum TextCheck {
+    public enum Problem { case nul, invalidUTF8 }
+
+    /// Fast path: 8 bytes at a time for "all ASCII and no NUL"; a full UTF-8 check otherwise.
+    public static func check(_ b: UnsafeRawBufferPointer) -> Problem? {
+        let n = b.count
+        guard let base = b.baseAddress else { return nil }
+        var i = 0
+        var suspicious = false
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // High bit set anywhere, or a zero byte (haszero trick).
+            if (w & 0x8080_8080_8080_8080) != 0 || ((w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080) != 0 {
+                suspicious = true; break
+            }
+            i += 8
+        }
+        if !suspicious {
+            while i < n { let c = base.load(fromByteOffset: i, as: UInt8.self); if c == 0 || c >= 0x80 { suspicious = true; break }; i += 1 }
+            if !suspicious { return nil }
+        }
+        return slowCheck(b)
+    }
+
+    static func slowCheck(_ b: UnsafeRawBufferPointer) -> Problem? {
+        var i = 0
+        let n = b.count
+        var bad = false
+        while i < n {
+            let c = b[i]
+            if c == 0 { return .nul }
+            if c < 0x80 { i += 1; continue }
+            var need = 0
+            var min: UInt32 = 0
+            var cp: UInt32
+            if c & 0xE0 == 0xC0 { need = 1; cp = UInt32(c & 0x1F); min = 0x80 }
+            else if c & 0xF0 == 0xE0 { need = 2; cp = UInt32(c & 0x0F); min = 0x800 }
+            else if c & 0xF8 == 0xF0 { need = 3; cp = UInt32(c & 0x07); min = 0x10000 }
+            else { bad = true; i += 1; continue }
+            if i + need >= n { bad = true; break }
+            var ok = true
+            for k in 1...need {
+                if i + k >= n { ok = false; break }
+                let cc = b[i + k]
+                if cc & 0xC0 != 0x80 { ok = false; break }
+                cp = cp << 6 | UInt32(cc & 0x3F)
+            }
+            if !ok || cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000) { bad = true; i += 1; continue }
+            i += need + 1
+        }
+        return bad ? .invalidUTF8 : nil
+    }
+}

@@ -1,0 +1,265 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+import SklogIO
+
+/// Options shared by every tool for reading records (SPEC section 2).
+public struct StreamOptions {
+    public var format = FormatOptions()
+    /// How far out of time order records may arrive inside one input.
+    public var maxDelayMs: Int64 = 60_000
+    /// A message ID seen again within this much record time is a duplicate.
+    public var dedupWindowMs: Int64 = 600_000
+    public var since: Int64? = nil
+    public var until: Int64? = nil
+    public var stage: String? = nil
+    public var locale: String? = nil
+    public var skill: String? = nil
+    /// `--rejects FILE`: rejected lines, verbatim, with file and line number.
+    public var rejectsPath: String? = nil
+    public var progress = true
+    /// How many rejected lines are described one by one on standard error.
+    public var rejectMessages = 10
+    public init() {}
+}
+
+/// Every input of a run as one stream of records in time order: decoded on a background thread,
+/// recognized, parsed, reordered within `maxDelay`, merged across inputs, deduplicated and
+/// filtered. Results do not depend on the order of the inputs: ties are broken by content.
+public final class RecordStream {
+    public let options: StreamOptions
+    public internal(set) var accounting = Accounting()
+    /// Names used in `src` and messages ("stdin" for standard input).
+    public let names: [String]
+    let prefetcher: Prefetcher
+    var inputs: [InputState] = []
+    private var rejectsOut: OutputBuffer?
+    private var rejectMessagesLeft: Int
+    private let stageBytes: [UInt8]?, localeBytes: [UInt8]?, skillBytes: [UInt8]?
+    let totalSize: Int64?
+
+    public init(paths: [String], options: StreamOptions) throws {
+        self.options = options
+        let paths = paths.isEmpty ? ["-"] : paths
+        var readers: [ChunkReader] = []
+        for p in paths { readers.append(try ChunkReader(path: p)) }
+        names = paths.map { $0 == "-" ? "stdin" : $0 }
+        prefetcher = Prefetcher(readers: readers)
+        rejectMessagesLeft = options.rejectMessages
+        stageBytes = options.stage.map { Array($0.utf8) }
+        localeBytes = options.locale.map { Array($0.utf8) }
+        skillBytes = options.skill.map { Array($0.utf8) }
+        let sizes = readers.map(\.fileSize)
+        totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
+        if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
+        accounting.files = paths.count
+        inputs = readers.indices.map { InputState(index: $0, stream: self) }
+    }
+
+    deinit { prefetcher.stop() }
+
+    // MARK: Reading
+
+    /// Delivers every record, in order, to `body`. Rethrows what `body` throws (for example
+    /// `OutputClosed` when the reader of our output has gone).
+    public func forEach(_ body: (inout Record) throws -> Void) throws {
+        prefetcher.start()
+        defer {
+            prefetcher.stop()
+            try? rejectsOut?.flush()
+        }
+        // Prime every input (this also recognizes its format, before anything is written).
+        for s in inputs { try s.fill() }
+        var heap = inputs.filter { $0.hasHead }.map(\.index)
+        func less(_ a: Int, _ b: Int) -> Bool {
+            let x = inputs[a], y = inputs[b]
+            return RecordOrder.before(x.pending[x.head], y.pending[y.head]) || (!RecordOrder.before(y.pending[y.head], x.pending[x.head]) && a < b)
+        }
+        func siftDown(_ i0: Int) {
+            var i = i0
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < heap.count && less(heap[l], heap[m]) { m = l }
+                if r < heap.count && less(heap[r], heap[m]) { m = r }
+                if m == i { return }
+                heap.swapAt(i, m); i = m
+            }
+        }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+
+        var dedup = Deduplicator(windowMs: options.dedupWindowMs)
+        var progress = Progress(enabled: options.progress && Diagnostics.stderrIsTerminal, total: totalSize)
+        var n = 0
+        while let top = heap.first {
+            let s = inputs[top]
+            var rec = s.popHead()
+            try s.fill()
+            if s.hasHead { siftDown(0) } else {
+                heap[0] = heap[heap.count - 1]; heap.removeLast()
+                if !heap.isEmpty { siftDown(0) }
+            }
+            n &+= 1
+            if n & 0xffff == 0 { progress.update(bytes: prefetcher.bytesRead, records: n) }
+            if rec.tsBeforeLastRelease { accounting.late += 1 }
+            if dedup.isDuplicate(rec) { accounting.duplicates += 1; continue }
+            accounting.parsed += 1
+            if !passesFilters(&rec) { accounting.filteredOut += 1; continue }
+            try body(&rec)
+        }
+        progress.finish()
+        finishAccounting()
+    }
+
+    private func finishAccounting() {
+        for (i, r) in prefetcher.readers.enumerated() {
+            accounting.bytesRead += r.bytesRead
+            if let d = r.damage {
+                let msg = "\(names[i]): byte offset \(d.offset): \(d.message)"
+                accounting.damage.append(msg)
+                Diagnostics.error(msg + " (everything before it was read)")
+            }
+            if let e = r.readError {
+                accounting.damage.append(e.description)
+                Diagnostics.error(e.description)
+            }
+        }
+        let more = accounting.rejectedTotal - options.rejectMessages
+        if more > 0 {
+            Diagnostics.error("\(more) more rejected line\(more == 1 ? "" : "s")" + (options.rejectsPath.map { " (all written to \($0))" } ?? " (use --rejects FILE to keep them)"))
+        }
+    }
+
+    /// --since/--until/--stage/--locale/--skill. A record without a stage takes --stage's value.
+    @inline(__always)
+    private func passesFilters(_ rec: inout Record) -> Bool {
+        if let s = options.since, rec.ts < s { return false }
+        if let u = options.until, rec.ts >= u { return false }
+        if let st = stageBytes {
+            if rec.stage.isPresent {
+                if !rec.fieldEquals(rec.stage, st) { return false }
+            } else {
+                rec.setImpliedStage(st)
+            }
+        }
+        if let l = localeBytes, !rec.fieldEquals(rec.locale, l) { return false }
+        if let k = skillBytes, !rec.fieldEquals(rec.skillId, k) { return false }
+        return true
+    }
+
+    // MARK: Rejects
+
+    func reject(input: Int, _ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {
+        accounting.rejected[reason.name, default: 0] += 1
+        if rejectMessagesLeft > 0 {
+            rejectMessagesLeft -= 1
+            let shown = String(decoding: UnsafeRawBufferPointer(rebasing: text.prefix(120)), as: UTF8.self)
+            Diagnostics.error("\(names[input]):\(line): \(reason)\(detail.map { " (\($0))" } ?? ""): \(shown)\(text.count > 120 ? "…" : "")")
+        }
+        if let out = rejectsOut {
+            try? out.write("\(names[input]):\(line)\t\(reason)\t")
+            try? out.write(text)
+            try? out.write(byte: 0x0a)
+        }
+    }
+}
+
+/// Record order: time, then message ID, then the whole line, so that ties never depend on which
+/// file a record came from.
+public enum RecordOrder {
+    @inline(__always)
+    public static func before(_ a: Record, _ b: Record) -> Bool {
+        if a.ts != b.ts { return a.ts < b.ts }
+        let c = a.withBytes(a.messageId) { x in b.withBytes(b.messageId) { y in compareBytes(x, y) } }
+        if c != 0 { return c < 0 }
+        return a.withLine { x in b.withLine { y in compareBytes(x, y) } } < 0
+    }
+
+    @inline(__always)
+    static func compareBytes(_ x: UnsafeRawBufferPointer, _ y: UnsafeRawBufferPointer) -> Int {
+        let n = min(x.count, y.count)
+        if n > 0 {
+            let c = memcmp(x.baseAddress!, y.baseAddress!, n)
+            if c != 0 { return Int(c) }
+        }
+        return x.count - y.count
+    }
+}
+
+extension Record {
+    @inline(__always)
+    func fieldEquals(_ f: Field, _ v: [UInt8]) -> Bool {
+        guard f.isPresent, Int(f.count) == v.count else { return false }
+        return withBytes(f) { b in v.withUnsafeBytes { memcmp(b.baseAddress!, $0.baseAddress!, v.count) == 0 } }
+    }
+
+    mutating func setImpliedStage(_ v: [UInt8]) {
+        let at = storage.count
+        storage.append(contentsOf: v)
+        stage = Field(start: Int32(at), count: Int32(v.count))
+        stageImplied = true
+    }
+}
+
+/// Message IDs seen within the dedup window of record time.
+struct Deduplicator {
+    let windowMs: Int64
+    private var lastSeen: [UInt64: Int64] = [:]
+    private var order: [(hash: UInt64, ts: Int64)] = []
+    private var head = 0
+
+    init(windowMs: Int64) { self.windowMs = windowMs }
+
+    mutating func isDuplicate(_ r: Record) -> Bool {
+        let h = r.hash(r.messageId)
+        // Forget IDs older than the window.
+        while head < order.count && order[head].ts < r.ts - windowMs {
+            let e = order[head]
+            if lastSeen[e.hash] == e.ts { lastSeen[e.hash] = nil }
+            head += 1
+        }
+        if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
+        if let prev = lastSeen[h], r.ts - prev <= windowMs {
+            return true
+        }
+        lastSeen[h] = r.ts
+        order.append((h, r.ts))
+        return false
+    }
+}
+
+/// The progress line on a terminal: bytes, records/s, ETA when the total size is known.
+struct Progress {
+    let enabled: Bool
+    let total: Int64?
+    let start = Progress.now()
+    var shown = false
+
+    init(enabled: Bool, total: Int64?) { self.enabled = enabled; self.total = total }
+
+    static func now() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+    }
+
+    mutating func update(bytes: Int64, records: Int) {
+        guard enabled else { return }
+        let el = Progress.now() - start
+        guard el > 1 else { return }
+        var line = "\r\(Diagnostics.toolName): \(Accounting.size(bytes)), \(records) records, \(Int(Double(records) / el)) records/s"
+        if let t = total, bytes > 0 {
+            let eta = el * Double(t - bytes) / Double(bytes)
+            line += ", ETA \(Int(eta.rounded())) s"
+        }
+        line += "   "
+        line.withCString { p in _ = write(2, p, strlen(p)) }
+        shown = true
+    }
+
+    func finish() {
+        if shown { "\r\u{1b}[K".withCString { p in _ = write(2, p, strlen(p)) } }
+    }
+}

@@ -1,0 +1,234 @@
+import SklogIO
+
+/// Writes records as canonical NDJSON (keeping unknown fields), CSV or TSV.
+public final class RecordWriter {
+    public enum Format: String, CaseIterable, Sendable { case ndjson, csv, tsv }
+    public let format: Format
+    public let out: OutputBuffer
+    public let names: [String]
+    public let redact: Bool
+    private var scratch: [UInt8] = []
+    private var wroteHeader = false
+
+    public init(format: Format, out: OutputBuffer, inputNames: [String], redact: Bool) {
+        self.format = format
+        self.out = out
+        self.names = inputNames
+        self.redact = redact
+        scratch.reserveCapacity(4096)
+    }
+
+    public func write(_ r: Record) throws {
+        switch format {
+        case .ndjson: try writeJSON(r)
+        case .csv, .tsv: try writeDelimited(r, sep: format == .csv ? 0x2c : 0x09)
+        }
+    }
+
+    /// The `src` value: the record's own, else FILE:LINE of where it was read.
+    public func src(_ r: Record) -> String {
+        r.string(r.src) ?? "\(names.indices.contains(Int(r.input)) ? names[Int(r.input)] : "-"):\(r.line)"
+    }
+
+    func writeJSON(_ r: Record) throws {
+        if r.tsCanonical && r.src.isPresent && !r.stageImplied && !redact {
+            try r.withLine { try out.write($0) }
+            try out.write(byte: 0x0a)
+            return
+        }
+        scratch.removeAll(keepingCapacity: true)
+        if redact {
+            Redactor.rewrite(r, into: &scratch)
+        } else {
+            r.withLine { line in
+                if !r.tsCanonical, r.tsValue.isPresent {
+                    let s = Int(r.tsValue.start), e = s + Int(r.tsValue.count)
+                    scratch.append(contentsOf: line[0..<s])
+                    scratch.append(0x22); Timestamp.format(r.ts, into: &scratch); scratch.append(0x22)
+                    scratch.append(contentsOf: line[e...])
+                } else {
+                    scratch.append(contentsOf: line)
+                }
+            }
+        }
+        // Drop the closing brace (and trailing spaces) to add members.
+        while let last = scratch.last, last != 0x7d { scratch.removeLast() }
+        scratch.removeLast()
+        if !r.src.isPresent {
+            scratch.append(contentsOf: #","src":"#.utf8)
+            JSONText.appendQuoted(src(r), to: &scratch)
+        }
+        if r.stageImplied, let st = r.string(r.stage) {
+            scratch.append(contentsOf: #","stage":"#.utf8)
+            JSONText.appendQuoted(st, to: &scratch)
+        }
+        scratch.append(0x7d)
+        scratch.append(0x0a)
+        try out.write(scratch)
+    }
+
+    func writeDelimited(_ r: Record, sep: UInt8) throws {
+        if !wroteHeader {
+            wroteHeader = true
+            try out.write(CanonicalFields.all.map(\.name).joined(separator: sep == 0x2c ? "," : "\t") + "\n")
+        }
+        scratch.removeAll(keepingCapacity: true)
+        let values = RecordValues(r, redact: redact)
+        for (i, f) in CanonicalFields.all.enumerated() {
+            if i > 0 { scratch.append(sep) }
+            let v: String? = f.name == "src" ? src(r) : values.text(f.name)
+            guard let v else { continue }
+            if sep == 0x2c { CSV.appendCell(v, to: &scratch) } else { CSV.appendTSVCell(v, to: &scratch) }
+        }
+        scratch.append(0x0a)
+        try out.write(scratch)
+    }
+}
+
+/// Field values of a record as text, by canonical name (for CSV, tables and redaction).
+public struct RecordValues {
+    let r: Record
+    let redact: Bool
+    public init(_ r: Record, redact: Bool = false) { self.r = r; self.redact = redact }
+
+    public func text(_ name: String) -> String? {
+        func s(_ f: Field) -> String? { r.string(f) }
+        func flag(_ f: TriState) -> String? { f == .unknown ? nil : (f == .yes ? "true" : "false") }
+        func num(_ v: Int64) -> String? { v < 0 ? nil : String(v) }
+        func id(_ f: Field) -> String? { redact ? (f.isPresent ? Redactor.token(r, f) : nil) : s(f) }
+        switch name {
+        case "ts": return Timestamp.string(r.ts)
+        case "messageId": return s(r.messageId)
+        case "sessionId": return id(r.sessionId)
+        case "userId": return id(r.userId)
+        case "deviceId": return id(r.deviceId)
+        case "skillId": return s(r.skillId)
+        case "stage": return s(r.stage)
+        case "locale": return s(r.locale)
+        case "skillType": return s(r.skillType)
+        case "requestType": return s(r.requestType)
+        case "intent": return s(r.intent)
+        case "slots": return redact ? (r.slots.isPresent ? "***" : nil) : s(r.slots)
+        case "utterance": return redact ? (r.utterance.isPresent ? "***" : nil) : s(r.utterance)
+        case "confidence": return r.confidence.name
+        case "latencyMs": return num(r.latencyMs)
+        case "latencySource": return s(r.latencySource)
+        case "outcome": return r.outcome.name
+        case "errorType": return s(r.errorType)
+        case "endSession": return flag(r.endSession)
+        case "reprompt": return flag(r.reprompt)
+        case "speechMs": return num(r.speechMs)
+        case "bargeIn": return flag(r.bargeIn)
+        case "unhandled": return flag(r.unhandled)
+        case "reason": return s(r.reason)
+        case "namespace": return s(r.namespace)
+        case "name": return s(r.name)
+        case "endpointId": return s(r.endpointId)
+        case "correlationToken": return s(r.correlationToken)
+        case "state": return s(r.state)
+        case "ispAction": return s(r.ispAction)
+        case "productId": return s(r.productId)
+        case "productType": return s(r.productType)
+        case "purchaseResult": return s(r.purchaseResult)
+        case "offerHeard": return flag(r.offerHeard)
+        case "trial": return flag(r.trial)
+        case "grantType": return s(r.grantType)
+        case "via": return s(r.via)
+        case "lambdaRequestId": return s(r.lambdaRequestId)
+        case "src": return s(r.src)
+        default: return nil
+        }
+    }
+}
+
+/// CSV cells, neutralized against formula injection (SPEC 7).
+public enum CSV {
+    public static func appendCell(_ v: String, to out: inout [UInt8]) {
+        var v = v
+        if let f = v.utf8.first, f == 0x3d || f == 0x2b || f == 0x2d || f == 0x40 || f == 0x09 || f == 0x0d {
+            // A leading quote makes spreadsheets show the text instead of evaluating it; plain
+            // negative numbers are left alone.
+            if !(f == 0x2d && Double(v) != nil) { v = "'" + v }
+        }
+        if v.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) {
+            out.append(0x22)
+            for c in v.utf8 { if c == 0x22 { out.append(0x22) }; out.append(c) }
+            out.append(0x22)
+        } else {
+            out.append(contentsOf: v.utf8)
+        }
+    }
+
+    public static func cell(_ v: String) -> String {
+        var out: [UInt8] = []
+        appendCell(v, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func appendTSVCell(_ v: String, to out: inout [UInt8]) {
+        for c in v.utf8 {
+            switch c {
+            case 0x09: out.append(contentsOf: [0x5c, 0x74])
+            case 0x0a: out.append(contentsOf: [0x5c, 0x6e])
+            case 0x0d: out.append(contentsOf: [0x5c, 0x72])
+            default: out.append(c)
+            }
+        }
+    }
+}
+
+/// `--redact`: user, device and session IDs become stable hashes; slot values and utterances are
+/// masked, in every output.
+public enum Redactor {
+    public static func token(_ r: Record, _ f: Field) -> String {
+        let h = r.hash(f)
+        return "redacted-" + String(h, radix: 16)
+    }
+
+    public static func token(_ s: String) -> String { "redacted-" + String(byteHash(s), radix: 16) }
+
+    /// Re-emits the record's JSON with sensitive members replaced.
+    static func rewrite(_ r: Record, into out: inout [UInt8]) {
+        r.withLine { line in
+            var sc = JSONScanner(line)
+            out.append(0x7b)
+            var first = true
+            try? sc.members { ks, ke, kind, vs, ve in
+                if !first { out.append(0x2c) }
+                first = false
+                let key = String(decoding: UnsafeRawBufferPointer(rebasing: line[ks..<ke]), as: UTF8.self)
+                out.append(0x22); out.append(contentsOf: line[ks..<ke]); out.append(0x22); out.append(0x3a)
+                let value = UnsafeRawBufferPointer(rebasing: line[(kind == .string ? vs - 1 : vs)..<(kind == .string ? ve + 1 : ve)])
+                switch key {
+                case "ts" where !r.tsCanonical:
+                    out.append(0x22); Timestamp.format(r.ts, into: &out); out.append(0x22)
+                case "userId", "deviceId", "sessionId":
+                    if kind == .string {
+                        JSONText.appendQuoted("redacted-" + String(byteHash(UnsafeRawBufferPointer(rebasing: line[vs..<ve])), radix: 16), to: &out)
+                    } else { out.append(contentsOf: value) }
+                case "utterance":
+                    if kind == .string { JSONText.appendQuoted("***", to: &out) } else { out.append(contentsOf: value) }
+                case "slots":
+                    if kind == .object { maskObject(UnsafeRawBufferPointer(rebasing: line[vs..<ve]), into: &out) } else { out.append(contentsOf: value) }
+                default:
+                    out.append(contentsOf: value)
+                }
+            }
+            out.append(0x7d)
+        }
+    }
+
+    /// Slot name -> "***".
+    static func maskObject(_ obj: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        var sc = JSONScanner(obj)
+        out.append(0x7b)
+        var first = true
+        try? sc.members { ks, ke, kind, vs, ve in
+            if !first { out.append(0x2c) }
+            first = false
+            out.append(0x22); out.append(contentsOf: obj[ks..<ke]); out.append(0x22); out.append(0x3a)
+            if kind == .null { out.append(contentsOf: "null".utf8) } else { JSONText.appendQuoted("***", to: &out) }
+        }
+        out.append(0x7d)
+    }
+}
