@@ -1,1 +1,65 @@
-print("sklog-grep")
+import ArgumentParser
+import SklogCLI
+import SklogRecords
+
+struct Grep: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-grep",
+        abstract: "Select log records by message ID, field regex, time, type, intent, outcome or latency.",
+        discussion: """
+        Reads logs or canonical records and writes the selected records (canonical NDJSON). All
+        given criteria must hold; -v selects the others. Exit status 1 when nothing is selected.
+        Regexes are PCRE2 (JIT), matched on bytes; a pattern that backtracks catastrophically stops
+        with an error instead of hanging.
+
+        Examples:
+          sklog grep --ids failed.csv --session-context logs/*.gz
+          sklog grep --intent '^Play' --min-latency 3000 logs/*.gz | jq .messageId
+          sklog grep --field 'errorType=TIMEOUT|NoHandler' -c logs/*.gz
+          sklog cat logs/*.gz | sklog grep --since 2026-11-24 --outcome error,no_response
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var filter: FilterOptions
+    @OptionGroup var outFile: OutputFileOption
+
+    @Option(name: .customLong("format"), help: ArgumentHelp("Same as --input-format.", valueName: "name"))
+    var format: String?
+
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "format"))
+    var output: String = "ndjson"
+
+    @Flag(name: .customShort("v"), help: "Select the records that do not match.")
+    var invert = false
+
+    @Flag(name: .customShort("c"), help: "Print only the number of selected records.")
+    var count = false
+
+    func validate() throws {
+        guard RecordWriter.Format(rawValue: output) != nil else { throw ValidationError("--output must be ndjson, csv or tsv") }
+    }
+
+    func run() throws {
+        var input = self.input
+        if let f = format { input.inputFormat = f }
+        ToolRun.main("sklog-grep") {
+            let f = try filter.makeFilter()
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let writer = RecordWriter(format: RecordWriter.Format(rawValue: output)!, out: target.buffer,
+                                      inputNames: stream.names, redact: input.redact)
+            var selected = 0
+            try stream.forEach { rec in
+                if try f.matches(rec) != invert {
+                    selected += 1
+                    if !count { try writer.write(rec) }
+                }
+            }
+            if count { try target.buffer.write("\(selected)\n") }
+            return try ToolRun.finish(stream, input: input, target: target, status: selected == 0 ? ExitStatus.nothingSelected : ExitStatus.ok)
+        }
+    }
+}
+
+Grep.sklogMain()

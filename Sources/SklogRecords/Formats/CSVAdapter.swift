@@ -15,7 +15,7 @@ public final class CSVAdapter: FormatAdapter {
     }
 
     /// Splits one row; `open` is true when it ends inside a quoted cell.
-    static func split(_ line: UnsafeRawBufferPointer, _ sep: UInt8) -> (cells: [[UInt8]], open: Bool) {
+    public static func split(_ line: UnsafeRawBufferPointer, _ sep: UInt8) -> (cells: [[UInt8]], open: Bool) {
         var cells: [[UInt8]] = []
         var cell: [UInt8] = []
         var quoted = false
