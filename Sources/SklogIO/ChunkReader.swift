@@ -86,7 +86,7 @@ public final class ChunkReader {
             fd = f; ownsFD = true; displayName = path
             fileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
         }
-        inBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: readSize, alignment: 16)
+        inBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(readSize, 16), alignment: 16)
         carry = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
     }
 

@@ -34,6 +34,9 @@ final class StreamDecoder {
     private(set) var insideMember = false
     /// Set once the stream has ended cleanly (zlib) or only padding may follow (gzip).
     private var finished = false
+    /// Damage found after some output of the same call was produced: thrown on the next call,
+    /// so the bytes before the damage are still delivered.
+    private var pendingDamage: DecodeDamage?
     /// Bytes of compressed input consumed so far (for damage offsets).
     private(set) var consumed: Int64 = 0
 
@@ -60,6 +63,7 @@ final class StreamDecoder {
     /// Decodes as much of `input` as fits into `output`.
     /// Returns (input bytes used, output bytes written). Throws on damage.
     func decode(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) throws -> (used: Int, written: Int) {
+        if let d = pendingDamage { throw d }
         switch kind {
         case .plain:
             let n = min(input.count, output.count)
@@ -84,7 +88,7 @@ final class StreamDecoder {
                 let b = input[used]
                 if b == 0 { used += 1; consumed += 1; continue }
                 if finished && b != 0x1f {
-                    throw DecodeDamage(offset: consumed, message: "trailing garbage after gzip data")
+                    return try deliverThenFail(DecodeDamage(offset: consumed, message: "trailing garbage after gzip data"), used, written)
                 }
                 isal_inflate_reset(st)
                 st.pointee.crc_flag = UInt32(ISAL_GZIP)
@@ -101,7 +105,7 @@ final class StreamDecoder {
             let nowUsed = availIn - Int(st.pointee.avail_in)
             let nowWritten = (output.count - written) - Int(st.pointee.avail_out)
             if rc < 0 {
-                throw DecodeDamage(offset: consumed + Int64(nowUsed), message: Self.isalMessage(rc))
+                return try deliverThenFail(DecodeDamage(offset: consumed + Int64(nowUsed), message: Self.isalMessage(rc)), used, written + nowWritten)
             }
             used += nowUsed
             written += nowWritten
@@ -139,6 +143,12 @@ final class StreamDecoder {
             let msg = zs.msg.map { String(cString: $0) } ?? "zlib error \(rc)"
             throw DecodeDamage(offset: consumed, message: "corrupt zlib data: \(msg)")
         }
+        return (used, written)
+    }
+
+    private func deliverThenFail(_ d: DecodeDamage, _ used: Int, _ written: Int) throws -> (used: Int, written: Int) {
+        if written == 0 { throw d }
+        pendingDamage = d
         return (used, written)
     }
 
