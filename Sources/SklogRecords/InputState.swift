@@ -47,8 +47,11 @@ final class InputState: RecordSink {
         }
     }
 
-    /// Parses lines from the current chunk (fetching the next one when it is used up).
+    /// Parses lines from the current chunk (fetching the next one when it is used up), one at a
+    /// time until the head can be released, so that release decisions depend on this input's
+    /// lines alone (never on chunk sizes or on other inputs).
     private func parseSomeLines() throws {
+        let delay = stream.options.maxDelayMs
         if chunk == nil || pos >= chunk!.count {
             if let c = chunk { stream.prefetcher.recycle(c, index); chunk = nil }
             guard let c = stream.prefetcher.next(index) else {
@@ -65,9 +68,7 @@ final class InputState: RecordSink {
         let c = chunk!
         let bytes = c.bytes
         let base = bytes.baseAddress!
-        // Parse up to ~64 lines per call so the merge can interleave inputs.
-        var lines = 0
-        while pos < c.count && lines < 64 {
+        while pos < c.count && !(hasHead && pending[head].ts <= maxSeen &- delay) {
             let start = pos
             let end: Int
             if let nl = memchr(base + start, 0x0a, c.count - start) {
@@ -84,7 +85,6 @@ final class InputState: RecordSink {
             }
             if line.isEmpty { continue }
             adapter!.consume(line, number: lineNumber, sink: self)
-            lines += 1
         }
     }
 

@@ -221,12 +221,11 @@ struct Deduplicator {
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
-        if let prev = lastSeen[h], r.ts - prev <= windowMs {
-            return true
-        }
+        // "Seen again within the window" counts from the last sighting, duplicates included.
+        let dup = lastSeen[h].map { r.ts - $0 <= windowMs } ?? false
         lastSeen[h] = r.ts
         order.append((h, r.ts))
-        return false
+        return dup
     }
 }
 
