@@ -32,27 +32,27 @@ public struct JSONScanner {
 
     @inline(__always) func fail(_ m: String) -> JSONScanError { JSONScanError(offset: pos, message: m) }
 
-    /// At an opening quote: returns the content range and whether it has escapes; pos moves past
-    /// the closing quote.
+    /// At an opening quote: returns the content range; pos moves past the closing quote.
+    /// Escapes are not decoded here (callers that use a value check for a backslash).
     @inline(__always)
-    public mutating func scanString() throws -> (start: Int, end: Int, escaped: Bool) {
+    public mutating func scanString() throws -> (start: Int, end: Int) {
         pos += 1
         let start = pos
-        var escaped = false
         while true {
-            guard pos < count, let q = memchr(base + pos, 0x22, count - pos) else { throw fail("unterminated string") }
-            let qi = UnsafeRawPointer(q) - UnsafeRawPointer(base)
+            // Short strings are common: look at a few bytes inline before calling memchr.
+            var qi = -1
+            var i = pos
+            let stop = min(count, pos + 16)
+            while i < stop { if base[i] == 0x22 { qi = i; break }; i += 1 }
+            if qi < 0 {
+                guard i < count, let q = memchr(base + i, 0x22, count - i) else { throw fail("unterminated string") }
+                qi = UnsafeRawPointer(q) - UnsafeRawPointer(base)
+            }
             // Count backslashes before the quote: an odd number escapes it.
             var k = qi - 1
             while k >= start && base[k] == 0x5c { k -= 1 }
-            let slashes = qi - 1 - k
-            if slashes > 0 { escaped = true }
-            if slashes & 1 == 0 {
-                if !escaped, memchr(base + start, 0x5c, qi - start) != nil { escaped = true }
-                pos = qi + 1
-                return (start, qi, escaped)
-            }
             pos = qi + 1
+            if (qi - 1 - k) & 1 == 0 { return (start, qi) }
         }
     }
 
@@ -257,11 +257,12 @@ public enum TextCheck {
             while i < n { let c = base.load(fromByteOffset: i, as: UInt8.self); if c == 0 || c >= 0x80 { suspicious = true; break }; i += 1 }
             if !suspicious { return nil }
         }
-        return slowCheck(b)
+        // Everything before i is ASCII without NUL: a UTF-8 sequence cannot start before it.
+        return slowCheck(b, from: i)
     }
 
-    static func slowCheck(_ b: UnsafeRawBufferPointer) -> Problem? {
-        var i = 0
+    static func slowCheck(_ b: UnsafeRawBufferPointer, from: Int = 0) -> Problem? {
+        var i = from
         let n = b.count
         var bad = false
         while i < n {

@@ -30,10 +30,28 @@ public final class RecordWriter {
         r.string(r.src) ?? "\(names.indices.contains(Int(r.input)) ? names[Int(r.input)] : "-"):\(r.line)"
     }
 
+    /// Input names as JSON-escaped bytes, for `src` values written without making Strings.
+    private lazy var quotedNames: [[UInt8]] = names.map { n in
+        var q: [UInt8] = []
+        JSONText.appendQuoted(n, to: &q)
+        q.removeLast()  // the closing quote comes after ":LINE"
+        return q
+    }
+
     func writeJSON(_ r: Record) throws {
-        if r.tsCanonical && r.src.isPresent && !r.stageImplied && !redact {
-            try r.withLine { try out.write($0) }
-            try out.write(byte: 0x0a)
+        if r.tsCanonical && !redact {
+            // Fast path: the line as it is, with src (and an implied stage) added before its '}'.
+            if r.src.isPresent && !r.stageImplied {
+                try r.withLine { try out.write($0) }
+                try out.write(byte: 0x0a)
+                return
+            }
+            try r.withLine { line in
+                var end = line.count
+                while end > 0 && line[end - 1] != 0x7d { end -= 1 }
+                try out.write(UnsafeRawBufferPointer(rebasing: line[0..<max(0, end - 1)]))
+            }
+            try writeAddedMembers(r)
             return
         }
         scratch.removeAll(keepingCapacity: true)
@@ -41,30 +59,47 @@ public final class RecordWriter {
             Redactor.rewrite(r, into: &scratch)
         } else {
             r.withLine { line in
-                if !r.tsCanonical, r.tsValue.isPresent {
-                    let s = Int(r.tsValue.start), e = s + Int(r.tsValue.count)
-                    scratch.append(contentsOf: line[0..<s])
-                    scratch.append(0x22); Timestamp.format(r.ts, into: &scratch); scratch.append(0x22)
-                    scratch.append(contentsOf: line[e...])
-                } else {
-                    scratch.append(contentsOf: line)
-                }
+                let s = Int(r.tsValue.start), e = s + Int(r.tsValue.count)
+                scratch.append(contentsOf: line[0..<s])
+                scratch.append(0x22); Timestamp.format(r.ts, into: &scratch); scratch.append(0x22)
+                scratch.append(contentsOf: line[e...])
             }
         }
         // Drop the closing brace (and trailing spaces) to add members.
         while let last = scratch.last, last != 0x7d { scratch.removeLast() }
         scratch.removeLast()
+        try out.write(scratch)
+        try writeAddedMembers(r)
+    }
+
+    /// `,"src":"FILE:LINE"` when the record has none, `,"stage":…` when implied, then `}\n`.
+    private func writeAddedMembers(_ r: Record) throws {
         if !r.src.isPresent {
-            scratch.append(contentsOf: #","src":"#.utf8)
-            JSONText.appendQuoted(src(r), to: &scratch)
+            try out.write(Self.srcKey)
+            if names.indices.contains(Int(r.input)) { try out.write(quotedNames[Int(r.input)]) } else { try out.write(Self.dashQuote) }
+            try out.write(byte: 0x3a)
+            try writeDecimal(r.line)
+            try out.write(byte: 0x22)
         }
         if r.stageImplied, let st = r.string(r.stage) {
-            scratch.append(contentsOf: #","stage":"#.utf8)
-            JSONText.appendQuoted(st, to: &scratch)
+            try out.write(#","stage":"#)
+            try out.write(JSONText.quoted(st))
         }
-        scratch.append(0x7d)
-        scratch.append(0x0a)
-        try out.write(scratch)
+        try out.write(byte: 0x7d)
+        try out.write(byte: 0x0a)
+    }
+
+    private static let srcKey = Array(#","src":"#.utf8)
+    private static let dashQuote = Array("\"-".utf8)
+
+    private func writeDecimal(_ v: Int64) throws {
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0)
+        var n = v < 0 ? 0 : v
+        try withUnsafeMutableBytes(of: &digits) { buf in
+            var i = buf.count
+            repeat { i -= 1; buf[i] = UInt8(48 + n % 10); n /= 10 } while n > 0
+            try out.write(UnsafeRawBufferPointer(rebasing: buf[i...]))
+        }
     }
 
     func writeDelimited(_ r: Record, sep: UInt8) throws {
