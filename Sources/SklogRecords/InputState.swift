@@ -14,8 +14,11 @@ final class InputState: RecordSink {
     var chunk: LineChunk?
     var pos = 0
     var lineNumber: Int64 = 0
+    /// Records not yet released: those that arrived in order (sorted, consumed from `head`), and
+    /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
     var pending: [Record] = []
     var head = 0
+    var stragglers: [Record] = []
     var maxSeen = Int64.min
     var lastReleased = Int64.min
     var farJumps = 0
@@ -26,14 +29,29 @@ final class InputState: RecordSink {
         self.stream = stream
     }
 
-    var hasHead: Bool { head < pending.count }
+    var hasHead: Bool { head < pending.count || !stragglers.isEmpty }
+
+    /// Whether the earliest pending record is a straggler.
+    private var headIsStraggler: Bool {
+        guard let s = stragglers.first else { return false }
+        return head >= pending.count || RecordOrder.before(s, pending[head])
+    }
+
+    /// The earliest pending record (call only when `hasHead`).
+    var headRecord: Record { headIsStraggler ? stragglers[0] : pending[head] }
+    var headTs: Int64 { headIsStraggler ? stragglers[0].ts : pending[head].ts }
 
     /// Takes the earliest pending record.
     func popHead() -> Record {
-        var r = pending[head]
-        head += 1
-        if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
-        else if head >= 4096 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
+        var r: Record
+        if headIsStraggler {
+            r = popStraggler()
+        } else {
+            r = pending[head]
+            head += 1
+            if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
+            else if head >= 4096 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
+        }
         if r.ts < lastReleased { r.tsBeforeLastRelease = true } else { lastReleased = r.ts }
         return r
     }
@@ -41,7 +59,7 @@ final class InputState: RecordSink {
     /// Parses lines until the earliest pending record can be released, or the input ends.
     func fill() throws {
         let delay = stream.options.maxDelayMs
-        while !(hasHead && (eof || pending[head].ts <= maxSeen &- delay)) {
+        while !(hasHead && (eof || headTs <= maxSeen &- delay)) {
             if eof { return }
             try parseSomeLines()
         }
@@ -68,7 +86,7 @@ final class InputState: RecordSink {
         let c = chunk!
         let bytes = c.bytes
         let base = bytes.baseAddress!
-        while pos < c.count && !(hasHead && pending[head].ts <= maxSeen &- delay) {
+        while pos < c.count && !(hasHead && headTs <= maxSeen &- delay) {
             let start = pos
             let end: Int
             if let nl = memchr(base + start, 0x0a, c.count - start) {
@@ -129,17 +147,41 @@ final class InputState: RecordSink {
         } else {
             farJumps = 0
         }
-        // Insert in order; records mostly arrive in order, so this is nearly always an append.
-        if !hasHead || !RecordOrder.before(r, pending[pending.count - 1]) {
+        // Records mostly arrive in order: those are appended; the others go to the heap.
+        if head >= pending.count || !RecordOrder.before(r, pending[pending.count - 1]) {
             pending.append(r)
-            return
+        } else {
+            pushStraggler(r)
         }
-        var lo = head, hi = pending.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if RecordOrder.before(r, pending[mid]) { hi = mid } else { lo = mid + 1 }
+    }
+
+    private func pushStraggler(_ r: Record) {
+        stragglers.append(r)
+        var i = stragglers.count - 1
+        while i > 0 {
+            let p = (i - 1) / 2
+            if !RecordOrder.before(stragglers[i], stragglers[p]) { break }
+            stragglers.swapAt(i, p); i = p
         }
-        pending.insert(r, at: lo)
+    }
+
+    private func popStraggler() -> Record {
+        let top = stragglers[0]
+        let last = stragglers.removeLast()
+        if !stragglers.isEmpty {
+            stragglers[0] = last
+            var i = 0
+            let n = stragglers.count
+            while true {
+                let l = 2 * i + 1, rr = l + 1
+                var m = i
+                if l < n && RecordOrder.before(stragglers[l], stragglers[m]) { m = l }
+                if rr < n && RecordOrder.before(stragglers[rr], stragglers[m]) { m = rr }
+                if m == i { break }
+                stragglers.swapAt(i, m); i = m
+            }
+        }
+        return top
     }
 
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {

@@ -75,7 +75,8 @@ public final class RecordStream {
         var heap = inputs.filter { $0.hasHead }.map(\.index)
         func less(_ a: Int, _ b: Int) -> Bool {
             let x = inputs[a], y = inputs[b]
-            return RecordOrder.before(x.pending[x.head], y.pending[y.head]) || (!RecordOrder.before(y.pending[y.head], x.pending[x.head]) && a < b)
+            let hx = x.headRecord, hy = y.headRecord
+            return RecordOrder.before(hx, hy) || (!RecordOrder.before(hy, hx) && a < b)
         }
         func siftDown(_ i0: Int) {
             var i = i0

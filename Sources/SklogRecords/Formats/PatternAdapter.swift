@@ -10,10 +10,12 @@ public final class PatternAdapter: FormatAdapter {
     public init(pattern: String, tsFormat: String) throws {
         regex = try Regex(pattern)
         self.tsFormat = tsFormat
+        // Members come out in canonical order (ts and messageId first), then extra groups.
+        let order = Dictionary(uniqueKeysWithValues: CanonicalFields.all.enumerated().map { ($1.name, $0) })
         groups = regex.namedGroups.map { g in
             let name = CanonicalFields.kinds[g.name] != nil ? g.name : (CanonicalFields.canonicalName(forHeader: g.name) ?? g.name)
             return (name, g.number, CanonicalFields.kinds[name] ?? .string)
-        }
+        }.sorted { (order[$0.name] ?? 1000, $0.name) < (order[$1.name] ?? 1000, $1.name) }
         guard groups.contains(where: { $0.name == "ts" }), groups.contains(where: { $0.name == "messageId" }) else {
             throw RegexError(pattern: pattern, offset: 0, message: "the pattern needs named groups (?<ts>…) and (?<messageId>…)")
         }
