@@ -3,16 +3,39 @@
 // No Foundation, no String interpolation on the hot path.
 
 public final class ByteBuffer {
-    public private(set) var base: UnsafeMutablePointer<UInt8>
-    public var count: Int = 0
-    public private(set) var capacity: Int
-
-    public init(capacity: Int = 1 << 16) {
-        self.capacity = max(capacity, 64)
-        base = .allocate(capacity: self.capacity)
+    struct State {
+        var base: UnsafeMutablePointer<UInt8>
+        var count: Int
+        var capacity: Int
     }
 
-    deinit { base.deallocate() }
+    // The state lives behind a pointer: stored `var`s of a class cost a dynamic exclusivity
+    // check on many accesses, and these are touched for every byte written.
+    private let state: UnsafeMutablePointer<State>
+
+    public private(set) var base: UnsafeMutablePointer<UInt8> {
+        get { state.pointee.base }
+        set { state.pointee.base = newValue }
+    }
+    public var count: Int {
+        get { state.pointee.count }
+        set { state.pointee.count = newValue }
+    }
+    public private(set) var capacity: Int {
+        get { state.pointee.capacity }
+        set { state.pointee.capacity = newValue }
+    }
+
+    public init(capacity: Int = 1 << 16) {
+        let c = max(capacity, 64)
+        state = .allocate(capacity: 1)
+        state.initialize(to: State(base: .allocate(capacity: c), count: 0, capacity: c))
+    }
+
+    deinit {
+        state.pointee.base.deallocate()
+        state.deallocate()
+    }
 
     @inline(__always)
     public func reserve(_ n: Int) {
@@ -122,8 +145,7 @@ public final class ByteBuffer {
         case 0x0C: raw("\\f")
         case 0..<0x20:
             raw("\\u00")
-            byte(hexDigits[Int(c >> 4)])
-            byte(hexDigits[Int(c & 15)])
+            hex(UInt64(c), digits: 2)
         default: byte(c)
         }
     }
@@ -131,21 +153,16 @@ public final class ByteBuffer {
     @inline(__always)
     public func int(_ v: Int) {
         reserve(21)
+        let p = base + count
         var x = v
-        if x < 0 {
-            base[count] = 0x2D; count += 1
-            x = -x
-        }
-        if x < 10 { base[count] = UInt8(48 + x); count += 1; return }
-        var tmp: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                  UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var n = 0
-        withUnsafeMutableBytes(of: &tmp) { t in
-            while x > 0 { t[n] = UInt8(48 + x % 10); x /= 10; n += 1 }
-            var i = n - 1
-            while i >= 0 { base[count] = t[i]; count += 1; i -= 1 }
-        }
+        var k = 0
+        if x < 0 { p[0] = 0x2D; k = 1; x = -x }
+        var digits = 1
+        var y = x
+        while y >= 10 { y /= 10; digits += 1 }
+        var i = k + digits - 1
+        repeat { p[i] = UInt8(truncatingIfNeeded: 48 + x % 10); x /= 10; i -= 1 } while x > 0
+        count += k + digits
     }
 
     /// Fixed-point: value / 10^decimals with exactly `decimals` digits after the point.
@@ -169,18 +186,24 @@ public final class ByteBuffer {
     @inline(__always)
     public func padded(_ v: Int, _ width: Int) {
         reserve(width)
+        let p = base + count
         var x = v
         var i = width - 1
-        while i >= 0 { base[count + i] = UInt8(48 + x % 10); x /= 10; i -= 1 }
+        while i >= 0 { p[i] = UInt8(truncatingIfNeeded: 48 + x % 10); x /= 10; i -= 1 }
         count += width
     }
 
     @inline(__always)
     public func hex(_ v: UInt64, digits: Int) {
         reserve(digits)
+        let p = base + count
         var x = v
         var i = digits - 1
-        while i >= 0 { base[count + i] = hexDigits[Int(x & 15)]; x >>= 4; i -= 1 }
+        while i >= 0 {
+            let d = UInt8(truncatingIfNeeded: x & 15)
+            p[i] = d < 10 ? 48 &+ d : 87 &+ d
+            x >>= 4; i -= 1
+        }
         count += digits
     }
 
@@ -199,15 +222,8 @@ public final class ByteBuffer {
     /// `n` characters of an opaque upper-case base32 id derived from a key.
     public func opaque(_ key: UInt64, length n: Int) {
         reserve(n)
-        var h = key
-        var bits: UInt64 = 0
-        var avail = 0
-        for _ in 0..<n {
-            if avail < 5 { h = mix64(h &+ 0x632B_E59B_D9B4_E019); bits = h; avail = 64 }
-            base[count] = base32Digits[Int(bits & 31)]
-            bits >>= 5; avail -= 5
-            count += 1
-        }
+        fillOpaque(base + count, key: key, length: n)
+        count += n
     }
 
     /// RFC 3339 UTC with milliseconds: 2026-11-02T08:15:30.123Z
@@ -227,8 +243,6 @@ public final class ByteBuffer {
     }
 }
 
-let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-let base32Digits: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".utf8)
 
 @inline(__always)
 func floorDivMod(_ a: Int64, _ b: Int64) -> (Int64, Int64) {
@@ -295,4 +309,18 @@ public func parseDate(_ s: String) -> Int64? {
     }
     guard i == b.count - 1 && (b[i] == 0x5A || b[i] == 0x7A) else { return nil }
     return ms
+}
+
+/// Writes `n` characters of an opaque upper-case base32 id derived from a key.
+@inline(__always)
+func fillOpaque(_ p: UnsafeMutablePointer<UInt8>, key: UInt64, length n: Int) {
+    var h = key
+    var bits: UInt64 = 0
+    var avail = 0
+    for i in 0..<n {
+        if avail < 5 { h = mix64(h &+ 0x632B_E59B_D9B4_E019); bits = h; avail = 64 }
+        let d = UInt8(truncatingIfNeeded: bits & 31)
+        p[i] = d < 26 ? 65 &+ d : 24 &+ d
+        bits >>= 5; avail -= 5
+    }
 }

@@ -102,7 +102,7 @@ let rtNames: [JS] = RT.allCases.map { esc($0.name) }
 
 // MARK: custom skill intents
 
-struct SlotDef {
+final class SlotDef {
     let name: JS
     /// Spoken values per language (raw strings; escaped copies below).
     let values: [[String]]
@@ -114,13 +114,21 @@ struct SlotDef {
     }
 }
 
-struct IntentDef {
+final class IntentDef {
     let name: String
     let js: JS
     let slotA: SlotDef?
     let slotB: SlotDef?
     /// Utterance templates per language; `{a}` / `{b}` are replaced by the slot values.
     let utterances: [[String]]
+
+    init(name: String, js: JS, slotA: SlotDef?, slotB: SlotDef?, utterances: [[String]]) {
+        self.name = name
+        self.js = js
+        self.slotA = slotA
+        self.slotB = slotB
+        self.utterances = utterances
+    }
 }
 
 enum Intent {
@@ -212,7 +220,7 @@ extension Substring {
 
 // MARK: responses
 
-struct Resp {
+final class Resp {
     /// SSML of outputSpeech (nil: no speech).
     let ssml: String?
     let ssmlJS: JS
@@ -478,3 +486,32 @@ let deviceProfiles: [DeviceProfile] = [
 ]
 let deviceInterfacesJS: [JS] = deviceProfiles.map { Array($0.interfaces.utf8) }
 let deviceViewportJS: [JS?] = deviceProfiles.map { $0.viewport.map { Array($0.utf8) } }
+
+/// The tables the writers use per record, held by the render context (no global access, which
+/// costs a `swift_once` each time, on the hot path).
+final class Tables {
+    let rtNames = SklogGen.rtNames
+    let skillTypeNames = SklogGen.skillTypeNames
+    let skillIdJS = SklogGen.skillIdJS
+    let localeNames = SklogGen.localeNames
+    let stageNames = SklogGen.stageNames
+    let intents = SklogGen.intents
+    let confidenceNames = SklogGen.confidenceNames
+    let latencySourceNames = SklogGen.latencySourceNames
+    let outcomeNames = SklogGen.outcomeNames
+    let errorJS = SklogGen.errorJS
+    let responses = SklogGen.responses
+    let reasonNames = SklogGen.reasonNames
+    let ispActionNames = SklogGen.ispActionNames
+    let productIdJS = SklogGen.productIdJS
+    let productTypeJS = SklogGen.productTypeJS
+    let purchaseResultNames = SklogGen.purchaseResultNames
+    let grantTypeNames = SklogGen.grantTypeNames
+    let viaNames = SklogGen.viaNames
+    let deviceInterfacesJS = SklogGen.deviceInterfacesJS
+    let deviceViewportJS = SklogGen.deviceViewportJS
+    let thermostatModes = SklogGen.thermostatModes
+    let endpointKindJS: [JS] = endpointKindNames.map { Array($0.utf8) }
+    let shNamespace: [JS] = RT.allCases.map { Array(($0.shHeader?.0 ?? "").utf8) }
+    let shName: [JS] = RT.allCases.map { Array(($0.shHeader?.1 ?? "").utf8) }
+}

@@ -27,7 +27,11 @@ final class Emitter: RecordSink {
     let truth: Truth
     let ctx: RenderContext
     let format: FormatWriter
-    var rng: Rng
+    private let rngp: UnsafeMutablePointer<Rng>
+    var rng: Rng {
+        unsafeAddress { UnsafePointer(rngp) }
+        unsafeMutableAddress { rngp }
+    }
     let disorder: Double
     let duplicates: Double
     let scratch = ByteBuffer(capacity: 1 << 16)
@@ -42,10 +46,13 @@ final class Emitter: RecordSink {
         self.truth = truth
         self.ctx = ctx
         self.format = format
-        rng = Rng(seed: options.seed, stream: 2)
+        rngp = .allocate(capacity: 1)
+        rngp.initialize(to: Rng(seed: options.seed, stream: 2))
         disorder = max(0, min(1, options.disorder))
         duplicates = max(0, min(1, options.duplicates))
     }
+
+    deinit { rngp.deinitialize(count: 1); rngp.deallocate() }
 
     func emit(_ r: inout Rec) {
         guard view.includes(r) else { return }

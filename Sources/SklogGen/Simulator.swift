@@ -52,8 +52,18 @@ final class Simulator {
     let users: Int
     let streams: Int
     let endTs: Int64
-    var rng: Rng
-    var heap = RecHeap()
+    // Held through pointers: a mutating call on a stored property of a class costs a dynamic
+    // exclusivity check, and these are called for every random number and record.
+    private let rngp: UnsafeMutablePointer<Rng>
+    private let heapp: UnsafeMutablePointer<RecHeap>
+    var rng: Rng {
+        unsafeAddress { UnsafePointer(rngp) }
+        unsafeMutableAddress { rngp }
+    }
+    var heap: RecHeap {
+        unsafeAddress { UnsafePointer(heapp) }
+        unsafeMutableAddress { heapp }
+    }
     var seq: Int64 = 0
     let truth: Truth?
     weak var sink: RecordSink?
@@ -72,11 +82,19 @@ final class Simulator {
         users = options.effectiveUsers
         self.streams = max(1, streams)
         endTs = options.start + Int64(max(1, options.days)) * 86_400_000
-        rng = Rng(seed: options.seed, stream: seedStream)
+        rngp = .allocate(capacity: 1)
+        rngp.initialize(to: Rng(seed: options.seed, stream: seedStream))
+        heapp = .allocate(capacity: 1)
+        heapp.initialize(to: RecHeap())
         self.truth = truth
         self.countOnly = countOnly
         seenUsers = [UInt64](repeating: 0, count: (users + 63) / 64)
         sessionBuf.reserveCapacity(64)
+    }
+
+    deinit {
+        rngp.deinitialize(count: 1); rngp.deallocate()
+        heapp.deinitialize(count: 1); heapp.deallocate()
     }
 
     // MARK: driver

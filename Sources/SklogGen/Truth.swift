@@ -193,7 +193,7 @@ final class Truth {
         guard out != nil else { return }
         let b = buf
         b.raw("{\"kind\":\"session\",\"sessionId\":\""); b.sessionId(first.session)
-        b.raw("\",\"userId\":\""); b.userId(first.user, seed: ctx.seed)
+        b.raw("\",\"userId\":\""); b.userId(first.user, ctx)
         b.raw("\",\"start\":\""); b.timestamp(first.ts)
         b.raw("\",\"outcome\":\""); b.raw(a.outcome.name)
         b.raw("\",\"turns\":"); b.int(a.turns.count)
