@@ -90,7 +90,9 @@ extension ByteBuffer {
         }
         if s.mask & SHState.power != 0 { key("\"powerState\":"); raw(s.powerOn ? "\"ON\"" : "\"OFF\"") }
         if s.mask & SHState.brightness != 0 { key("\"brightness\":"); int(Int(s.brightness)) }
-        if s.mask & SHState.setpoint != 0 { key("\"targetSetpoint\":"); fixed(Int(s.setpoint), decimals: 1) }
+        if s.mask & SHState.setpoint != 0 {
+            key("\"targetSetpoint\":{\"value\":"); fixed(Int(s.setpoint), decimals: 1); raw(",\"scale\":\"CELSIUS\"}")
+        }
         if s.mask & SHState.mode != 0 { key("\"thermostatMode\":"); quoted(thermostatModes[Int(s.mode)]) }
         if s.mask & SHState.lock != 0 { key("\"lockState\":"); raw(s.locked ? "\"LOCKED\"" : "\"UNLOCKED\"") }
         byte(0x7D)
@@ -136,7 +138,7 @@ func writeCanonical(_ r: Rec, into b: ByteBuffer, ctx: RenderContext) {
     if !r.session.isZero { b.raw(",\"sessionId\":\""); b.sessionId(r.session); b.byte(0x22) }
     if r.user >= 0 {
         b.raw(",\"userId\":\""); b.userId(r.user, ctx); b.byte(0x22)
-        if !r.rt.isSmartHome { b.raw(",\"deviceId\":\""); b.deviceId(r.user, ctx); b.byte(0x22) }
+        if r.rt.hasDevice { b.raw(",\"deviceId\":\""); b.deviceId(r.user, ctx); b.byte(0x22) }
     }
     if r.locale >= 0 { b.field(",\"locale\":", t.localeNames[Int(r.locale)]) }
     b.field(",\"stage\":", t.stageNames[Int(r.stage)])

@@ -77,6 +77,15 @@ public enum RT: UInt8, CaseIterable {
     }
 
     var isTurn: Bool { self == .launch || self == .intent }
+    /// Envelopes with `context.System.device` (and `request.locale`): custom skill requests
+    /// other than skill events, and flash briefing plays.
+    var hasDevice: Bool {
+        switch self {
+        case .skillEnabled, .skillDisabled, .skillAccountLinked, .alInitiated, .alCompleted, .oauthToken,
+             .subStarted, .subConverted, .subEnded: return false
+        default: return !isSmartHome
+        }
+    }
     var isSmartHome: Bool { rawValue >= RT.discover.rawValue }
     var isDirective: Bool { isSmartHome && self != .changeReport }
     /// Records that reach the skill's Lambda as an invocation (and so exist in raw Lambda logs).

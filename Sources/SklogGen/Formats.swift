@@ -12,8 +12,12 @@ final class CanonicalFormat: FormatWriter {
     func finish(streams: [Stream], ctx: RenderContext) {}
 }
 
-func makeFormatWriter(_ f: OutputFormat, streams: [Stream]) -> FormatWriter {
+func makeFormatWriter(_ f: OutputFormat, streams: [Stream], seed: UInt64) -> FormatWriter {
     switch f {
-    default: return CanonicalFormat()
+    case .ndjson: return CanonicalFormat()
+    case .lambda: return LambdaTextFormat()
+    case .lambdaJSON: return LambdaJSONFormat()
+    case .cloudwatchExport: return CloudWatchExportFormat()
+    case .subscription: return SubscriptionFormat(streams: streams, seed: seed)
     }
 }

@@ -62,7 +62,7 @@ final class Emitter: RecordSink {
         s.release(upTo: r.ts)
         let late = disorder > 0 && rng.chance(disorder)
         let dup = duplicates > 0 && rng.chance(duplicates)
-        if !late && !dup {
+        if !late && !dup && s.batcher == nil {
             s.note(r.ts, duplicate: false)
             format.write(r, into: s.buf, ctx: ctx)
             s.flushIfFull()
@@ -75,8 +75,7 @@ final class Emitter: RecordSink {
                 s.pending.append(.init(release: r.ts + Int64(rng.range(1000, 30_000)), order: order, ts: r.ts, duplicate: false, bytes: bytes))
             } else {
                 s.note(r.ts, duplicate: false)
-                s.buf.raw(bytes)
-                s.flushIfFull()
+                scratch.withBytes { s.put($0) }
             }
             if dup {
                 let target = rng.chance(0.6) || streams.count == 1 ? s : streams[rng.below(streams.count)]
@@ -150,7 +149,7 @@ public enum Generator {
         let truth = Truth(view: view, ctx: ctx, out: truthSink)
         let streams = sinks.map { Stream(sink: $0) }
         let emitter = Emitter(streams: streams, options: options, view: view, truth: truth, ctx: ctx,
-                              format: makeFormatWriter(options.format, streams: streams))
+                              format: makeFormatWriter(options.format, streams: streams, seed: options.seed))
         let sim = Simulator(options: options, streams: streams.count, truth: truth)
         sim.sink = emitter
         emitter.sim = sim

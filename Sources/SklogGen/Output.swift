@@ -104,9 +104,16 @@ final class MemorySink: ByteSink {
 }
 
 /// One output file (log stream): a buffer, and the units held back to be written late.
+protocol Batcher: AnyObject {
+    /// Takes one unit (a record's rendering) and writes documents into the stream's buffer.
+    func add(_ unit: UnsafeRawBufferPointer, to s: Stream)
+}
+
 final class Stream {
     let sink: ByteSink
     let buf = ByteBuffer(capacity: 1 << 20)
+    /// Formats that group units into documents (subscription payloads).
+    var batcher: Batcher?
     var pending: [Pending] = []
     var maxWrittenTs = Int64.min
     var disordered = 0
@@ -129,14 +136,19 @@ final class Stream {
             if let t = t, pending[m].release > t { return }
             let p = pending.remove(at: m)
             note(p.ts, duplicate: p.duplicate)
-            buf.raw(p.bytes)
-            flushIfFull()
+            p.bytes.withUnsafeBytes { put($0) }
         }
     }
 
     @inline(__always)
     func note(_ ts: Int64, duplicate: Bool) {
         if ts < maxWrittenTs { if !duplicate { disordered += 1 } } else { maxWrittenTs = ts }
+    }
+
+    /// Writes a unit (directly, or through the batcher).
+    func put(_ unit: UnsafeRawBufferPointer) {
+        if let b = batcher { b.add(unit, to: self) } else { buf.raw(unit) }
+        flushIfFull()
     }
 
     @inline(__always)

@@ -201,7 +201,7 @@ final class Simulator {
         r.aux = rng.next()
         if user >= 0 {
             let info = UserInfo(seed: opt.seed, user: user)
-            r.locale = info.locale
+            r.locale = rt.hasDevice ? info.locale : -1
             r.stage = info.stage
         }
         return r
