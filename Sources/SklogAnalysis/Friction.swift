@@ -1,3 +1,4 @@
+import SklogIO
 import SklogRecords
 
 /// Friction events of a closed session (SPEC 5.3).
@@ -26,7 +27,7 @@ public enum Friction {
         var out: [FrictionEvent] = []
         func event(_ type: FrictionType, _ t: Turn, related: String?, detail: String?) -> FrictionEvent {
             var e = FrictionEvent(type: type, messageId: t.messageId, relatedMessageId: related, sessionId: s.sessionId, ts: t.ts,
-                                  intent: t.intent ?? t.step, utterance: t.utterance, signature: t.signature)
+                                  intent: t.intent, utterance: t.utterance, signature: t.signature)
             e.detail = detail
             return e
         }
@@ -124,5 +125,272 @@ public enum Friction {
         if let m = o.modelIntents, let i = t.intent, !m.contains(i) { why.append("not_in_model") }
         if why.isEmpty { why.append("flagged") }   // unhandled: true or errorType NoHandler
         return why.joined(separator: "+")
+    }
+}
+
+extension FrictionType {
+    /// The metric identifier of SPEC 6 (`bargeIns`, …) for the event count.
+    public var metricName: String {
+        switch self {
+        case .bargeIn: "bargeIns"
+        case .termination: "terminations"
+        case .unhandled: "unhandledRequests"
+        case .lowConfidence: "lowConfidenceIntents"
+        case .systemError: "estimatedSystemErrors"
+        }
+    }
+
+    /// Parses a comma-separated `--type` list (`barge_in,termination`, also the metric names).
+    public static func parseList(_ s: String) -> Set<FrictionType>? {
+        var out = Set<FrictionType>()
+        for part in s.split(separator: ",") {
+            let p = part.trimmingCharacters(in: " ").lowercased()
+            guard let t = FrictionType.allCases.first(where: { $0.rawValue == p || $0.metricName.lowercased() == p
+                || $0.rawValue.replacingOccurrences(of: "_", with: "-") == p }) else { return nil }
+            out.insert(t)
+        }
+        return out.isEmpty ? nil : out
+    }
+}
+
+extension Substring {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = self
+        while s.first == set { s.removeFirst() }
+        while s.last == set { s.removeLast() }
+        return String(s)
+    }
+}
+
+extension String {
+    func replacingOccurrences(of a: Character, with b: Character) -> String { String(map { $0 == a ? b : $0 }) }
+}
+
+/// Writes friction events, one per line (NDJSON) or row (CSV).
+public final class FrictionWriter {
+    public let format: RecordListFormat
+    public let out: OutputBuffer
+    public let redact: Bool
+    private var wroteHeader = false
+
+    public static let csvColumns = ["type", "messageId", "relatedMessageId", "sessionId", "ts", "intent", "utterance", "signature",
+                                    "detail", "gapMs", "speechMs", "allowanceMs", "given"]
+
+    public init(format: RecordListFormat, out: OutputBuffer, redact: Bool) {
+        self.format = format; self.out = out; self.redact = redact
+    }
+
+    /// With --redact: utterances masked, slot values masked in signatures.
+    public static func maskedSignature(_ sig: String?) -> String? {
+        guard let sig, let p = sig.firstIndex(of: "(") else { return sig }
+        return sig[..<p] + "(***)"
+    }
+
+    public func write(_ e: FrictionEvent) throws {
+        let sid = redact ? Redactor.token(e.sessionId) : e.sessionId
+        let utt = redact ? e.utterance.map { _ in "***" } : e.utterance
+        let sig = redact ? FrictionWriter.maskedSignature(e.signature) : e.signature
+        switch format {
+        case .ndjson:
+            var b = CanonicalBuilder()
+            b.string("type", e.type.rawValue)
+            b.string("messageId", e.messageId)
+            b.string("relatedMessageId", e.relatedMessageId)
+            b.string("sessionId", sid)
+            b.timestamp("ts", e.ts)
+            b.string("intent", e.intent)
+            b.string("utterance", utt)
+            b.string("signature", sig)
+            b.string("detail", e.detail)
+            b.number("gapMs", e.gapMs)
+            b.number("speechMs", e.speechMs)
+            b.number("allowanceMs", e.allowanceMs)
+            if e.type == .bargeIn { b.bool("given", e.given) }
+            var line = b.finish()
+            line.append(0x0a)
+            try out.write(line)
+        case .csv:
+            if !wroteHeader {
+                wroteHeader = true
+                try out.write(FrictionWriter.csvColumns.joined(separator: ",") + "\n")
+            }
+            try out.write(SessionWriter.csvRow([e.type.rawValue, e.messageId, e.relatedMessageId, sid, Timestamp.string(e.ts),
+                                                e.intent, utt, sig, e.detail, e.gapMs.map { String($0) }, e.speechMs.map { String($0) },
+                                                e.allowanceMs.map { String($0) }, e.type == .bargeIn ? (e.given ? "true" : "false") : nil]))
+        }
+    }
+}
+
+/// Friction counts, rates and frequent friction utterances (SPEC 5.3, 6 "Customer friction").
+public struct FrictionSummary {
+    /// The friction types counted (`--type`).
+    public let types: Set<FrictionType>
+    public private(set) var turns = 0
+    public private(set) var turnsWithConfidence = 0
+    public private(set) var sessions = 0
+    public private(set) var frictionSessions = 0
+    public private(set) var counts: [FrictionType: Int] = [:]
+
+    /// Friction events grouped by utterance (when the log has it) or signature.
+    public struct Group {
+        public var text: String
+        public var isUtterance: Bool
+        public var counts: [FrictionType: Int] = [:]
+        public var total = 0
+    }
+    private var groups: [String: Group] = [:]
+
+    public init(types: Set<FrictionType> = Set(FrictionType.allCases)) { self.types = types }
+
+    /// Counts a turn record (the denominator of the rates: every turn of the input).
+    public mutating func addTurn(_ r: Record) {
+        guard r.isTurn else { return }
+        turns += 1
+        if r.confidence != .unknown { turnsWithConfidence += 1 }
+    }
+
+    public mutating func add(_ s: Session) {
+        sessions += 1
+        var any = false
+        for e in s.friction where types.contains(e.type) {
+            any = true
+            counts[e.type, default: 0] += 1
+            let isU = e.utterance != nil
+            let text = e.utterance ?? e.signature ?? e.intent ?? "?"
+            let key = (isU ? "u:" : "s:") + text
+            groups[key, default: Group(text: text, isUtterance: isU)].counts[e.type, default: 0] += 1
+            groups[key]!.total += 1
+        }
+        if any { frictionSessions += 1 }
+    }
+
+    public func count(_ t: FrictionType) -> Int? {
+        guard types.contains(t) else { return nil }
+        // Low-confidence is not available when no turn carries a confidence (SPEC 6).
+        if t == .lowConfidence && turnsWithConfidence == 0 { return nil }
+        return counts[t] ?? 0
+    }
+
+    /// Events per 100 turns; nil when not available.
+    public func rate(_ t: FrictionType) -> Double? {
+        guard let c = count(t), turns > 0 else { return nil }
+        return Double(c) * 100 / Double(turns)
+    }
+
+    /// The most frequent friction utterances or signatures: by total, then text.
+    public func top(_ n: Int) -> [Group] {
+        let all = groups.values.sorted { a, b in
+            if a.total != b.total { return a.total > b.total }
+            if a.text != b.text { return a.text < b.text }
+            return a.isUtterance && !b.isUtterance
+        }
+        return Array(all.prefix(n))
+    }
+
+    // MARK: Rendering
+
+    static func fmt(_ v: Double?, _ digits: Int = 2) -> String {
+        guard let v else { return "n/a" }
+        var m = 1.0
+        for _ in 0..<digits { m *= 10 }
+        let r = (v * m).rounded() / m
+        var s = String(r)
+        if let dot = s.firstIndex(of: ".") {
+            let decimals = s.distance(from: dot, to: s.endIndex) - 1
+            if decimals < digits { s += String(repeating: "0", count: digits - decimals) }
+        } else { s += "." + String(repeating: "0", count: digits) }
+        return s
+    }
+
+    static func jsonNumber(_ v: Double?) -> String { v.map { fmt($0, 4) } ?? "null" }
+
+    /// The human table.
+    public func table(top n: Int, redact: Bool) -> String {
+        var s = "Customer friction: \(turns) turn\(turns == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s")\n\n"
+        func pad(_ x: String, _ w: Int, right: Bool = false) -> String {
+            let p = String(repeating: " ", count: max(0, w - x.count))
+            return right ? p + x : x + p
+        }
+        s += pad("type", 16) + pad("events", 10, right: true) + pad("per 100 turns", 16, right: true) + "\n"
+        for t in FrictionType.allCases where types.contains(t) {
+            s += pad(t.rawValue, 16) + pad(count(t).map(String.init) ?? "n/a", 10, right: true) + pad(rate(t).map { Self.fmt($0) } ?? "n/a", 16, right: true) + "\n"
+        }
+        let share = sessions > 0 ? Double(frictionSessions) * 100 / Double(sessions) : nil
+        s += "\nfriction sessions: \(frictionSessions) of \(sessions)" + (share.map { " (\(Self.fmt($0, 1)) %)" } ?? "") + "\n"
+        let groups = top(n)
+        if !groups.isEmpty {
+            s += "\nFrequent friction utterances (top \(n))\n"
+            let texts = groups.map { display($0, redact: redact) }
+            let w = min(60, max(22, texts.map(\.count).max() ?? 0))
+            let shown = FrictionType.allCases.filter { types.contains($0) }
+            s += pad("utterance or signature", w) + pad("total", 7, right: true) + shown.map { pad($0.rawValue, max(9, $0.rawValue.count + 2), right: true) }.joined() + "\n"
+            for (g, text) in zip(groups, texts) {
+                let cut = text.count > w ? String(text.prefix(w - 1)) + "…" : text
+                s += pad(cut, w) + pad(String(g.total), 7, right: true)
+                    + shown.map { pad(String(g.counts[$0] ?? 0), max(9, $0.rawValue.count + 2), right: true) }.joined() + "\n"
+            }
+        }
+        return s
+    }
+
+    func display(_ g: Group, redact: Bool) -> String {
+        if redact { return g.isUtterance ? "\"***\"" : (FrictionWriter.maskedSignature(g.text) ?? "") }
+        return g.isUtterance ? "\"\(g.text)\"" : g.text
+    }
+
+    /// The JSON document (schema `sklog.friction-summary/1`).
+    public func json(top n: Int, redact: Bool, options: SessionOptions, accounting: String?) -> String {
+        var b = CanonicalBuilder()
+        b.string("schema", "sklog.friction-summary/1")
+        var p = CanonicalBuilder()
+        p.number("idleTimeoutMs", options.idleTimeoutMs)
+        p.number("bargeInAllowanceMs", options.bargeInAllowanceMs)
+        p.number("retryWindowMs", options.retryWindowMs)
+        p.string("minConfidence", options.countMediumAsLow ? "MEDIUM" : "LOW")
+        p.bool("model", options.modelIntents != nil)
+        b.raw("parameters", json: p.finish())
+        if let accounting { b.raw("accounting", json: accounting) }
+        b.number("totalTurns", Int64(turns))
+        b.number("totalSessions", Int64(sessions))
+        b.number("frictionSessions", Int64(frictionSessions))
+        b.raw("frictionSessionsShare", json: Self.jsonNumber(sessions > 0 ? Double(frictionSessions) * 100 / Double(sessions) : nil))
+        for t in FrictionType.allCases where types.contains(t) {
+            b.raw(t.metricName, json: count(t).map(String.init) ?? "null")
+            b.raw(t.metricName + "Rate", json: Self.jsonNumber(rate(t)))
+        }
+        var list: [UInt8] = [0x5b]
+        for (i, g) in top(n).enumerated() {
+            if i > 0 { list.append(0x2c) }
+            var o = CanonicalBuilder()
+            let text = redact ? (g.isUtterance ? "***" : FrictionWriter.maskedSignature(g.text)!) : g.text
+            o.string(g.isUtterance ? "utterance" : "signature", text)
+            o.number("total", Int64(g.total))
+            var c = CanonicalBuilder()
+            for t in FrictionType.allCases where types.contains(t) { c.number(t.rawValue, Int64(g.counts[t] ?? 0)) }
+            o.raw("counts", json: c.finish())
+            list.append(contentsOf: o.finish())
+        }
+        list.append(0x5d)
+        b.raw("frequentFrictionUtterances", json: list)
+        return String(decoding: b.finish(), as: UTF8.self) + "\n"
+    }
+
+    /// Long-form CSV: period_start,metric,dimension,value (SPEC 7), period_start empty.
+    public func csv(top n: Int, redact: Bool) -> [UInt8] {
+        var out = Array("period_start,metric,dimension,value\n".utf8)
+        func row(_ metric: String, _ dim: String, _ v: String?) { out += SessionWriter.csvRow([nil, metric, dim, v ?? ""]) }
+        row("totalTurns", "", String(turns))
+        row("totalSessions", "", String(sessions))
+        row("frictionSessions", "", String(frictionSessions))
+        for t in FrictionType.allCases where types.contains(t) {
+            row(t.metricName, "", count(t).map(String.init))
+            row(t.metricName + "Rate", "", rate(t).map { Self.fmt($0, 4) })
+        }
+        for g in top(n) {
+            let text = redact ? (g.isUtterance ? "***" : FrictionWriter.maskedSignature(g.text)!) : g.text
+            let dim = (g.isUtterance ? "utterance=" : "signature=") + text
+            for t in FrictionType.allCases where types.contains(t) { row("frictionUtterance." + t.rawValue, dim, String(g.counts[t] ?? 0)) }
+        }
+        return out
     }
 }

@@ -92,3 +92,10 @@ public enum SessionSummary {
             + "\(s.recordsWithoutSession) record\(s.recordsWithoutSession == 1 ? "" : "s") without a session"
     }
 }
+
+extension CanonicalBuilder {
+    /// A member whose value is already JSON text, given as bytes.
+    mutating func raw(_ k: String, json bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw(k, json: $0) }
+    }
+}
