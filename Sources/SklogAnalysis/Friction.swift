@@ -21,62 +21,74 @@ public enum Friction {
 
     /// Every friction event of the session, in order of the turn they name (then by type).
     public static func events(for s: Session, options o: SessionOptions) -> [FrictionEvent] {
-        let turns = s.turns
-        let n = turns.count
-        guard n > 0 else { return [] }
+        guard !s.turns.isEmpty else { return [] }
+        return s.turns.withUnsafeBufferPointer { events(s, $0, o) }
+    }
+
+    static func events(_ s: Session, _ T: UnsafeBufferPointer<Turn>, _ o: SessionOptions) -> [FrictionEvent] {
+        let n = T.count
         var out: [FrictionEvent] = []
-        func event(_ type: FrictionType, _ t: Turn, related: String?, detail: String?) -> FrictionEvent {
-            var e = FrictionEvent(type: type, messageId: t.messageId, relatedMessageId: related, sessionId: s.sessionId, ts: t.ts,
-                                  intent: t.intent, utterance: t.utterance, signature: t.signature)
+        func event(_ type: FrictionType, _ i: Int, related: String?, detail: String?) -> FrictionEvent {
+            var e = FrictionEvent(type: type, messageId: T[i].messageId, relatedMessageId: related, sessionId: s.sessionId, ts: T[i].ts,
+                                  intent: T[i].intent, utterance: T[i].utterance, signature: T[i].signature)
             e.detail = detail
             return e
         }
 
-        // Barge-ins: turn i-1 interrupted by turn i.
-        var interrupted = [Bool](repeating: false, count: n)
+        // Barge-ins: turn i-1 interrupted by turn i. Bit i-1 of `interrupted` (first 64 turns),
+        // else a set.
+        var interruptedBits: UInt64 = 0
+        var interruptedMore = Set<Int>()
+        func markInterrupted(_ k: Int) { if k < 64 { interruptedBits |= 1 << UInt64(k) } else { interruptedMore.insert(k) } }
+        func isInterrupted(_ k: Int) -> Bool { k < 64 ? interruptedBits & (1 << UInt64(k)) != 0 : interruptedMore.contains(k) }
         if n > 1 {
             for i in 1..<n {
-                let r1 = turns[i - 1], r2 = turns[i]
-                let gap: Int64? = r1.latencyMs >= 0 ? r2.ts - (r1.ts + r1.latencyMs) : nil
-                if r2.bargeIn != .unknown {
-                    guard r2.bargeIn == .yes else { continue }
-                    var e = event(.bargeIn, r1, related: r2.messageId, detail: "given")
+                let lat = T[i - 1].latencyMs, speech = T[i - 1].speechMs
+                let gap: Int64? = lat >= 0 ? T[i].ts - (T[i - 1].ts + lat) : nil
+                let given = T[i].bargeIn
+                if given != .unknown {
+                    guard given == .yes else { continue }
+                    var e = event(.bargeIn, i - 1, related: T[i].messageId, detail: "given")
                     e.given = true
                     e.gapMs = gap
-                    e.speechMs = r1.speechMs >= 0 ? r1.speechMs : nil
+                    e.speechMs = speech >= 0 ? speech : nil
                     out.append(e)
-                    interrupted[i - 1] = true
+                    markInterrupted(i - 1)
                     continue
                 }
-                guard r1.endSession != .yes, let gap, r1.speechMs >= 0 else { continue }
-                if gap < r1.speechMs + o.bargeInAllowanceMs {
-                    var e = event(.bargeIn, r1, related: r2.messageId, detail: "inferred")
+                guard T[i - 1].endSession != .yes, let gap, speech >= 0 else { continue }
+                if gap < speech + o.bargeInAllowanceMs {
+                    var e = event(.bargeIn, i - 1, related: T[i].messageId, detail: "inferred")
                     e.gapMs = gap
-                    e.speechMs = r1.speechMs
+                    e.speechMs = speech
                     e.allowanceMs = o.bargeInAllowanceMs
                     out.append(e)
-                    interrupted[i - 1] = true
+                    markInterrupted(i - 1)
                 }
             }
         }
 
         // Unhandled requests, low-confidence intents, estimated system errors.
         for i in 0..<n {
-            let t = turns[i]
-            let low = isLowConfidence(t, o)
-            if t.unhandled {
-                out.append(event(.unhandled, t, related: nil, detail: unhandledDetail(t, o)))
+            let low = T[i].confidence == .low || (o.countMediumAsLow && T[i].confidence == .medium)
+            let unhandled = T[i].unhandled
+            if unhandled {
+                out.append(event(.unhandled, i, related: nil, detail: unhandledDetail(T[i], o)))
             }
             if low {
-                out.append(event(.lowConfidence, t, related: nil, detail: t.confidence.name))
+                out.append(event(.lowConfidence, i, related: nil, detail: T[i].confidence.name))
             }
-            let retried = isRetried(turns, i, o)
-            if low || t.unhandled || retried {
+            var retried = false
+            if i + 1 < n, T[i].intent != nil, T[i].ts <= T[i + 1].ts, T[i + 1].ts - T[i].ts <= o.retryWindowMs,
+               T[i].intent == T[i + 1].intent, T[i].slots == T[i + 1].slots {
+                retried = true
+            }
+            if low || unhandled || retried {
                 var why: [String] = []
                 if low { why.append("low_confidence") }
-                if t.unhandled { why.append("unhandled") }
+                if unhandled { why.append("unhandled") }
                 if retried { why.append("retry") }
-                out.append(event(.systemError, t, related: retried ? turns[i + 1].messageId : nil, detail: why.joined(separator: "+")))
+                out.append(event(.systemError, i, related: retried ? T[i + 1].messageId : nil, detail: why.joined(separator: "+")))
             }
         }
 
@@ -87,25 +99,25 @@ public enum Friction {
             if s.endReason == "USER_INITIATED", let end = s.endMessageId {
                 abandoned = n - 1
                 ending = end
-            } else if SessionOutcome.isUserEndingIntent(turns[n - 1].intent), n >= 2 {
+            } else if SessionOutcome.isUserEndingIntent(T[n - 1].intent), n >= 2 {
                 abandoned = n - 2
-                ending = turns[n - 1].messageId
+                ending = T[n - 1].messageId
             }
             if let k = abandoned {
-                let t = turns[k]
                 var why: [String] = []
                 if k == 0 { why.append("first_turn") }
-                if t.unhandled { why.append("unhandled") }
-                if isLowConfidence(t, o) { why.append("low_confidence") }
-                if t.failed { why.append("failed") }
-                if interrupted[k] { why.append("interrupted") }
+                if T[k].unhandled { why.append("unhandled") }
+                if T[k].confidence == .low || (o.countMediumAsLow && T[k].confidence == .medium) { why.append("low_confidence") }
+                if T[k].failed { why.append("failed") }
+                if isInterrupted(k) { why.append("interrupted") }
                 if !why.isEmpty {
-                    out.append(event(.termination, t, related: ending, detail: why.joined(separator: "+")))
+                    out.append(event(.termination, k, related: ending, detail: why.joined(separator: "+")))
                 }
             }
         }
 
         // Order: by the time of the turn named, then by type.
+        if out.count < 2 { return out }
         return out.enumerated().sorted { a, b in
             if a.element.ts != b.element.ts { return a.element.ts < b.element.ts }
             let ta = typeRank(a.element.type), tb = typeRank(b.element.type)
@@ -144,9 +156,9 @@ extension FrictionType {
     public static func parseList(_ s: String) -> Set<FrictionType>? {
         var out = Set<FrictionType>()
         for part in s.split(separator: ",") {
-            let p = part.trimmingCharacters(in: " ").lowercased()
+            let p = part.trimmed(" ").lowercased()
             guard let t = FrictionType.allCases.first(where: { $0.rawValue == p || $0.metricName.lowercased() == p
-                || $0.rawValue.replacingOccurrences(of: "_", with: "-") == p }) else { return nil }
+                || $0.rawValue.replacingChar("_", with: "-") == p }) else { return nil }
             out.insert(t)
         }
         return out.isEmpty ? nil : out
@@ -154,7 +166,7 @@ extension FrictionType {
 }
 
 extension Substring {
-    func trimmingCharacters(in set: Character) -> String {
+    func trimmed(_ set: Character) -> String {
         var s = self
         while s.first == set { s.removeFirst() }
         while s.last == set { s.removeLast() }
@@ -163,7 +175,7 @@ extension Substring {
 }
 
 extension String {
-    func replacingOccurrences(of a: Character, with b: Character) -> String { String(map { $0 == a ? b : $0 }) }
+    func replacingChar(_ a: Character, with b: Character) -> String { String(map { $0 == a ? b : $0 }) }
 }
 
 /// Writes friction events, one per line (NDJSON) or row (CSV).

@@ -27,28 +27,39 @@ public final class SessionWriter {
         for e in s.friction { counts[Friction.typeRank(e.type)] += 1 }
         switch format {
         case .ndjson:
-            var b = CanonicalBuilder()
-            b.string("sessionId", id(s.sessionId))
-            b.string("userId", id(s.userId))
-            b.string("locale", s.locale)
-            b.string("stage", s.stage)
-            b.timestamp("start", s.start)
-            b.timestamp("end", s.end)
-            b.number("durationMs", s.durationMs)
-            b.number("turns", Int64(s.turns.count))
-            b.string("outcome", s.outcome.rawValue)
-            b.string("endedBy", s.endedBy.rawValue)
-            b.bool("reopened", s.reopened)
-            b.raw("path", json: SessionWriter.jsonArray(s.path))
-            b.raw("messageIds", json: SessionWriter.jsonArray(s.messageIds))
-            var f = "{"
-            for (i, t) in FrictionType.allCases.enumerated() {
-                if i > 0 { f += "," }
-                f += "\"\(t.rawValue)\":\(counts[i])"
+            line.removeAll(keepingCapacity: true)
+            var j = JSONBytes([])
+            swap(&j.bytes, &line)   // reuse the buffer without sharing it (no copy on write)
+            j.string("{\"sessionId\":", id(s.sessionId))
+            j.string(",\"userId\":", id(s.userId))
+            j.string(",\"locale\":", s.locale)
+            j.string(",\"stage\":", s.stage)
+            j.key(",\"start\":"); j.timestamp(s.start)
+            j.key(",\"end\":"); j.timestamp(s.end)
+            j.number(",\"durationMs\":", s.durationMs)
+            j.number(",\"turns\":", Int64(s.turns.count))
+            j.string(",\"outcome\":", s.outcome.rawValue)
+            j.string(",\"endedBy\":", s.endedBy.rawValue)
+            j.key(s.reopened ? ",\"reopened\":true,\"path\":[" : ",\"reopened\":false,\"path\":[")
+            for (i, t) in s.turns.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.quoted(t.step)
             }
-            b.raw("friction", json: f + "}")
-            line = b.finish()
-            line.append(0x0a)
+            if !s.turns.isEmpty { j.bytes.append(0x2c) }
+            j.quoted("END:" + s.outcome.rawValue)
+            j.key("],\"messageIds\":[")
+            for (i, m) in s.messageIds.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.quoted(m)
+            }
+            j.key("],\"friction\":{")
+            for (i, t) in FrictionType.allCases.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.bytes.append(0x22); j.bytes.append(contentsOf: t.rawValue.utf8); j.bytes.append(0x22); j.bytes.append(0x3a)
+                j.int(Int64(counts[i]))
+            }
+            j.key("}}\n")
+            line = j.bytes
             try out.write(line)
         case .csv:
             if !wroteHeader {
@@ -97,5 +108,48 @@ extension CanonicalBuilder {
     /// A member whose value is already JSON text, given as bytes.
     mutating func raw(_ k: String, json bytes: [UInt8]) {
         bytes.withUnsafeBytes { raw(k, json: $0) }
+    }
+}
+
+/// Appends JSON text to a byte buffer; strings without characters to escape are copied whole.
+struct JSONBytes {
+    var bytes: [UInt8]
+    init(_ b: [UInt8]) { bytes = b }
+
+    @inline(__always) mutating func key(_ k: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+    }
+
+    mutating func quoted(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            var plain = true
+            for c in u where c < 0x20 || c == 0x22 || c == 0x5c { plain = false; break }
+            if plain {
+                bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
+            } else {
+                JSONText.appendQuoted(UnsafeRawBufferPointer(u), to: &bytes)
+            }
+        }
+    }
+
+    /// `k` then the quoted value; nothing when the value is absent.
+    mutating func string(_ k: StaticString, _ v: String?) {
+        guard let v else { return }
+        key(k); quoted(v)
+    }
+
+    mutating func number(_ k: StaticString, _ v: Int64?) {
+        guard let v else { return }
+        key(k); int(v)
+    }
+
+    mutating func int(_ v: Int64) {
+        if v >= 0 && v < 10 { bytes.append(UInt8(48 + v)); return }
+        bytes.append(contentsOf: String(v).utf8)
+    }
+
+    mutating func timestamp(_ ms: Int64) {
+        bytes.append(0x22); Timestamp.format(ms, into: &bytes); bytes.append(0x22)
     }
 }

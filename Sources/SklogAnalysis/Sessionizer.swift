@@ -25,6 +25,9 @@ public final class Sessionizer {
     public private(set) var reopenedSessions = 0
     /// Records older than a record seen before them (released late by the record stream).
     public private(set) var lateRecords = 0
+    static let emptySession = Session(sessionId: "", userId: nil, userHash: nil, locale: nil, stage: nil, start: 0, end: 0,
+                                      outcome: .unknown, turns: [], messageIds: [], friction: [], reopened: false)
+
     /// Records without a sessionId (they are not part of any session).
     public private(set) var recordsWithoutSession = 0
     /// Sessions closed so far.
@@ -39,10 +42,11 @@ public final class Sessionizer {
         var session: Session
         let seq: Int64
         let key: UInt64
+        let start: Int64
         var lastTs: Int64
         var closed = false
         init(session: Session, seq: Int64, key: UInt64, lastTs: Int64) {
-            self.session = session; self.seq = seq; self.key = key; self.lastTs = lastTs
+            self.session = session; self.seq = seq; self.key = key; self.lastTs = lastTs; start = session.start
         }
     }
 
@@ -111,7 +115,7 @@ public final class Sessionizer {
     public var oldestOpenStart: Int64? {
         while openHead < openOrder.count && openOrder[openHead].closed { openHead += 1 }
         if openHead > 4096 && openHead * 2 > openOrder.count { openOrder.removeFirst(openHead); openHead = 0 }
-        return openHead < openOrder.count ? openOrder[openHead].session.start : nil
+        return openHead < openOrder.count ? openOrder[openHead].start : nil
     }
 
     /// Number of open sessions.
@@ -129,6 +133,8 @@ public final class Sessionizer {
         let sess = Session(sessionId: r.string(r.sessionId)!, userId: nil, userHash: nil, locale: nil, stage: nil,
                            start: r.ts, end: r.ts, outcome: .unknown, turns: [], messageIds: [], friction: [], reopened: reopened)
         let o = Open(session: sess, seq: seq, key: key, lastTs: r.ts)
+        o.session.messageIds.reserveCapacity(4)
+        o.session.turns.reserveCapacity(4)
         open[key] = o
         openOrder.append(o)
         idle.push(IdleEntry(deadline: r.ts &+ options.idleTimeoutMs, seq: seq, key: key))
@@ -174,7 +180,9 @@ public final class Sessionizer {
         guard !o.closed else { return }
         o.closed = true
         if let cur = open[o.key], cur === o { open[o.key] = nil }
+        // Move the session out (the Open object may live on in openOrder for a while).
         var s = o.session
+        o.session = Sessionizer.emptySession
         s.endedBy = how
         s.outcome = SessionOutcome.of(endReason: s.endReason, lastTurn: s.turns.last)
         s.friction = Friction.events(for: s, options: options)
@@ -217,20 +225,25 @@ public final class Sessionizer {
         guard !pending.isEmpty else { return }
         var limit = now
         if let o = oldestOpenStart, o < limit { limit = o }
-        while let top = pending.min, all || top.session.start < limit {
+        while let top = pending.min, all || top.start < limit {
             pending.pop()
             onSession(top.session)
         }
     }
 }
 
-/// A closed session held for ordered output: by (start, sessionId), then creation order.
+/// A closed session held for ordered output: by (start, sessionId), then creation order. The
+/// session sits in a box so that heap moves copy one reference, not the whole struct.
 struct PendingSession: Comparable {
-    var session: Session
+    final class Box { let session: Session; init(_ s: Session) { session = s } }
+    var start: Int64
     var seq: Int64
+    var box: Box
+    init(session: Session, seq: Int64) { start = session.start; self.seq = seq; box = Box(session) }
+    var session: Session { box.session }
     static func < (a: PendingSession, b: PendingSession) -> Bool {
-        if a.session.start != b.session.start { return a.session.start < b.session.start }
-        if a.session.sessionId != b.session.sessionId { return a.session.sessionId < b.session.sessionId }
+        if a.start != b.start { return a.start < b.start }
+        if a.box.session.sessionId != b.box.session.sessionId { return a.box.session.sessionId < b.box.session.sessionId }
         return a.seq < b.seq
     }
     static func == (a: PendingSession, b: PendingSession) -> Bool { a.seq == b.seq }
