@@ -27,6 +27,9 @@ public struct FrictionEvent: Sendable {
     public var speechMs: Int64? = nil
     public var allowanceMs: Int64? = nil
     public var given: Bool = false
+    /// Why the event was raised, e.g. `inferred`, `fallback_intent`, `first_turn`, `retry`
+    /// (several joined with `+`).
+    public var detail: String? = nil
     public init(type: FrictionType, messageId: String, relatedMessageId: String?, sessionId: String, ts: Int64,
                 intent: String?, utterance: String?, signature: String?) {
         self.type = type; self.messageId = messageId; self.relatedMessageId = relatedMessageId
@@ -42,6 +45,22 @@ public struct Turn: Sendable {
     public var intent: String?
     public var failed: Bool
     public var latencyMs: Int64        // -1 unknown
+    /// The response's `shouldEndSession`.
+    public var endSession: TriState = .unknown
+    /// Estimated speaking time of the response (-1 unknown).
+    public var speechMs: Int64 = -1
+    /// The record's own barge-in flag (this request interrupted the previous response).
+    public var bargeIn: TriState = .unknown
+    /// Unhandled per SPEC 5.3: FallbackIntent, `unhandled: true`, errorType NoHandler, or an intent
+    /// the interaction model (`--model`) does not define.
+    public var unhandled = false
+    public var confidence: Confidence = .unknown
+    /// What the user said, when the log has it.
+    public var utterance: String? = nil
+    /// Slot values as `name=value, …` sorted by name (null slots left out); nil when none.
+    public var slots: String? = nil
+    /// `Intent(slot=value, …)`, or the step alone when the turn has no slot values.
+    public var signature: String { slots.map { "\(step)(\($0))" } ?? step }
     public init(messageId: String, ts: Int64, step: String, intent: String?, failed: Bool, latencyMs: Int64) {
         self.messageId = messageId; self.ts = ts; self.step = step; self.intent = intent; self.failed = failed; self.latencyMs = latencyMs
     }
@@ -62,6 +81,13 @@ public struct Session: Sendable {
     public var friction: [FrictionEvent]
     /// A record with this sessionId arrived after an earlier session with it had ended.
     public var reopened: Bool
+    /// How the session was closed.
+    public var endedBy: SessionEnd = .endOfInput
+    /// The `reason` of the SessionEndedRequest that ended it, if one did.
+    public var endReason: String? = nil
+    /// The message ID of that SessionEndedRequest.
+    public var endMessageId: String? = nil
+    public var durationMs: Int64 { end - start }
     public init(sessionId: String, userId: String?, userHash: UInt64?, locale: String?, stage: String?, start: Int64, end: Int64,
                 outcome: SessionOutcome, turns: [Turn], messageIds: [String], friction: [FrictionEvent], reopened: Bool) {
         self.sessionId = sessionId; self.userId = userId; self.userHash = userHash; self.locale = locale; self.stage = stage
@@ -70,6 +96,11 @@ public struct Session: Sendable {
     }
     /// Steps of the interaction path: turns in order, then END:<outcome>.
     public var path: [String] { turns.map(\.step) + ["END:\(outcome.rawValue)"] }
+}
+
+/// What closed a session (SPEC 5.2).
+public enum SessionEnd: String, CaseIterable, Sendable {
+    case sessionEndedRequest = "session_ended_request", endSession = "end_session", idleTimeout = "idle_timeout", endOfInput = "end_of_input"
 }
 
 /// Parameters of SPEC 5.2 and 5.3, with the spec's defaults.
@@ -81,5 +112,9 @@ public struct SessionOptions: Sendable {
     public var countMediumAsLow = false
     /// Intents defined by an interaction model (`--model FILE`); nil when no model was given.
     public var modelIntents: Set<String>? = nil
+    /// How long (record time) a closed session's ID is remembered, so that a later record with it
+    /// is counted as a reopened session. Bounds memory; a record after a longer gap still starts a
+    /// new session, it is just not counted as reopened.
+    public var reopenWindowMs: Int64 = 3_600_000
     public init() {}
 }

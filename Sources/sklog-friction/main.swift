@@ -1,1 +1,95 @@
-print("sklog-friction")
+import ArgumentParser
+import SklogAnalysis
+import SklogCLI
+import SklogIO
+import SklogRecords
+
+struct FrictionTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-friction",
+        abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
+        discussion: """
+        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId
+        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance,
+        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs,
+        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start
+        time then session ID. --summary prints counts by type, rates per 100 turns,
+        frictionSessions and the frequent friction utterances instead (--output table, json or
+        csv). Definitions and parameters: docs/friction.md.
+
+        Examples:
+          sklog friction logs/*.gz > friction.ndjson
+          sklog friction --type barge_in,termination --output csv logs/*.gz > events.csv
+          sklog friction --summary --top 20 logs/*.gz
+          sklog friction --type unhandled logs/*.gz | jq -r .messageId | sklog grep --ids - --session-context logs/*.gz
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
+    @OptionGroup var outFile: OutputFileOption
+
+    @Flag(help: "Print counts by type, rates per 100 turns, friction sessions and the frequent friction utterances.")
+    var summary = false
+
+    @Option(help: ArgumentHelp("Only these friction types (comma-separated): barge_in, termination, unhandled, low_confidence, system_error.", valueName: "types"))
+    var type: String?
+
+    @Option(help: ArgumentHelp("How many frequent friction utterances --summary lists.", valueName: "n"))
+    var top: Int = 10
+
+    @Option(help: ArgumentHelp("Output format: ndjson or csv for events; table, json or csv for --summary (default table).", valueName: "format"))
+    var output: String?
+
+    func validate() throws {
+        if let t = type, FrictionType.parseList(t) == nil {
+            throw ValidationError("--type: one or more of \(FrictionType.allCases.map(\.rawValue).joined(separator: ", ")), comma-separated")
+        }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        if let o = output {
+            let allowed = summary ? ["table", "json", "csv"] : ["ndjson", "csv"]
+            guard allowed.contains(o) else { throw ValidationError("--output must be \(allowed.joined(separator: ", "))\(summary ? " with --summary" : "")") }
+        }
+    }
+
+    func run() throws {
+        ToolRun.main("sklog-friction") {
+            let options = try session.sessionOptions()
+            let types = type.flatMap(FrictionType.parseList) ?? Set(FrictionType.allCases)
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let writer = summary ? nil : FrictionWriter(format: output == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
+            var stats = FrictionSummary(types: types)
+            var failure: Error? = nil
+            let sessionizer = Sessionizer(options: options) { s in
+                guard failure == nil else { return }
+                if let writer {
+                    do {
+                        for e in s.friction where types.contains(e.type) { try writer.write(e) }
+                    } catch { failure = error }
+                } else {
+                    stats.add(s)
+                }
+            }
+            sessionizer.emitInStartOrder = writer != nil
+            try stream.forEach { rec in
+                stats.addTurn(rec)
+                sessionizer.add(rec)
+                if let failure { throw failure }
+            }
+            sessionizer.finish()
+            if let failure { throw failure }
+            if summary {
+                switch output ?? "table" {
+                case "json": try target.buffer.write(stats.json(top: top, redact: input.redact, options: options, accounting: stream.accounting.json))
+                case "csv": try target.buffer.write(stats.csv(top: top, redact: input.redact))
+                default: try target.buffer.write(stats.table(top: top, redact: input.redact))
+                }
+            }
+            if !input.quiet { Diagnostics.write(SessionSummary.line(sessionizer)) }
+            return try ToolRun.finish(stream, input: input, target: target)
+        }
+    }
+}
+
+FrictionTool.sklogMain()

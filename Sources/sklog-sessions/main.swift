@@ -1,1 +1,62 @@
-print("sklog-sessions")
+import ArgumentParser
+import SklogAnalysis
+import SklogCLI
+import SklogIO
+import SklogRecords
+
+struct Sessions: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-sessions",
+        abstract: "Reconstruct sessions: turns, path, outcome, friction, message IDs.",
+        discussion: """
+        Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered by start
+        time then session ID: sessionId, userId, locale, stage, start, end, durationMs, turns,
+        outcome (failed, no_response, user_ended, skill_ended, unknown), endedBy, reopened, path
+        (the turns' steps then END:<outcome>), messageIds (every record of the session) and
+        friction counts by type. A session is the records sharing a sessionId; it ends at a
+        SessionEndedRequest, at a response with endSession true, or after --idle-timeout of
+        record time without a record. See docs/sessions.md and docs/friction.md.
+
+        Examples:
+          sklog sessions logs/*.gz > sessions.ndjson
+          sklog sessions --output csv --idle-timeout 5m logs/*.gz > sessions.csv
+          sklog sessions logs/*.gz | jq -c 'select(.outcome == "failed") | .messageIds'
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
+    @OptionGroup var outFile: OutputFileOption
+
+    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "format"))
+    var output: String = "ndjson"
+
+    func validate() throws {
+        guard RecordListFormat(rawValue: output) != nil else { throw ValidationError("--output must be ndjson or csv") }
+    }
+
+    func run() throws {
+        ToolRun.main("sklog-sessions") {
+            let options = try session.sessionOptions()
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let writer = SessionWriter(format: RecordListFormat(rawValue: output)!, out: target.buffer, redact: input.redact)
+            var failure: Error? = nil
+            let sessionizer = Sessionizer(options: options) { s in
+                guard failure == nil else { return }
+                do { try writer.write(s) } catch { failure = error }
+            }
+            sessionizer.emitInStartOrder = true
+            try stream.forEach { rec in
+                sessionizer.add(rec)
+                if let failure { throw failure }
+            }
+            sessionizer.finish()
+            if let failure { throw failure }
+            if !input.quiet { Diagnostics.write(SessionSummary.line(sessionizer)) }
+            return try ToolRun.finish(stream, input: input, target: target)
+        }
+    }
+}
+
+Sessions.sklogMain()

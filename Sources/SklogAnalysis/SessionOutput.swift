@@ -1,0 +1,155 @@
+import SklogIO
+import SklogRecords
+
+/// Output formats of sklog-sessions and sklog-friction's event list.
+public enum RecordListFormat: String, CaseIterable, Sendable { case ndjson, csv }
+
+/// Writes one record per session (schema `sklog.session/1`): NDJSON (absent values left out) or
+/// CSV with a header row.
+public final class SessionWriter {
+    public let format: RecordListFormat
+    public let out: OutputBuffer
+    public let redact: Bool
+    private var wroteHeader = false
+    private var line: [UInt8] = []
+
+    public static let csvColumns = ["sessionId", "userId", "locale", "stage", "start", "end", "durationMs", "turns", "outcome",
+                                    "endedBy", "reopened", "path", "messageIds"] + FrictionType.allCases.map(\.rawValue)
+
+    public init(format: RecordListFormat, out: OutputBuffer, redact: Bool) {
+        self.format = format; self.out = out; self.redact = redact
+    }
+
+    func id(_ s: String?) -> String? { s.map { redact ? Redactor.token($0) : $0 } }
+
+    public func write(_ s: Session) throws {
+        var counts = [Int](repeating: 0, count: FrictionType.allCases.count)
+        for e in s.friction { counts[Friction.typeRank(e.type)] += 1 }
+        switch format {
+        case .ndjson:
+            line.removeAll(keepingCapacity: true)
+            var j = JSONBytes([])
+            swap(&j.bytes, &line)   // reuse the buffer without sharing it (no copy on write)
+            j.string("{\"sessionId\":", id(s.sessionId))
+            j.string(",\"userId\":", id(s.userId))
+            j.string(",\"locale\":", s.locale)
+            j.string(",\"stage\":", s.stage)
+            j.key(",\"start\":"); j.timestamp(s.start)
+            j.key(",\"end\":"); j.timestamp(s.end)
+            j.number(",\"durationMs\":", s.durationMs)
+            j.number(",\"turns\":", Int64(s.turns.count))
+            j.string(",\"outcome\":", s.outcome.rawValue)
+            j.string(",\"endedBy\":", s.endedBy.rawValue)
+            j.key(s.reopened ? ",\"reopened\":true,\"path\":[" : ",\"reopened\":false,\"path\":[")
+            for (i, t) in s.turns.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.quoted(t.step)
+            }
+            if !s.turns.isEmpty { j.bytes.append(0x2c) }
+            j.quoted("END:" + s.outcome.rawValue)
+            j.key("],\"messageIds\":[")
+            for (i, m) in s.messageIds.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.quoted(m)
+            }
+            j.key("],\"friction\":{")
+            for (i, t) in FrictionType.allCases.enumerated() {
+                if i > 0 { j.bytes.append(0x2c) }
+                j.bytes.append(0x22); j.bytes.append(contentsOf: t.rawValue.utf8); j.bytes.append(0x22); j.bytes.append(0x3a)
+                j.int(Int64(counts[i]))
+            }
+            j.key("}}\n")
+            line = j.bytes
+            try out.write(line)
+        case .csv:
+            if !wroteHeader {
+                wroteHeader = true
+                try out.write(SessionWriter.csvColumns.joined(separator: ",") + "\n")
+            }
+            let cells: [String?] = [id(s.sessionId), id(s.userId), s.locale, s.stage, Timestamp.string(s.start), Timestamp.string(s.end),
+                                    String(s.durationMs), String(s.turns.count), s.outcome.rawValue, s.endedBy.rawValue,
+                                    s.reopened ? "true" : "false", s.path.joined(separator: " > "), s.messageIds.joined(separator: " ")]
+                + counts.map { String($0) }
+            try out.write(SessionWriter.csvRow(cells))
+        }
+    }
+
+    static func jsonArray(_ items: [String]) -> String {
+        var b: [UInt8] = [0x5b]
+        for (i, s) in items.enumerated() {
+            if i > 0 { b.append(0x2c) }
+            JSONText.appendQuoted(s, to: &b)
+        }
+        b.append(0x5d)
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// One CSV row (cells neutralized against formula injection), with the newline.
+    public static func csvRow(_ cells: [String?]) -> [UInt8] {
+        var b: [UInt8] = []
+        for (i, c) in cells.enumerated() {
+            if i > 0 { b.append(0x2c) }
+            if let c { CSV.appendCell(c, to: &b) }
+        }
+        b.append(0x0a)
+        return b
+    }
+}
+
+/// The sessions line of the end-of-run summary on standard error.
+public enum SessionSummary {
+    public static func line(_ s: Sessionizer) -> String {
+        "\(Diagnostics.toolName): \(s.sessionCount) session\(s.sessionCount == 1 ? "" : "s") (\(s.reopenedSessions) reopened), "
+            + "\(s.recordsWithoutSession) record\(s.recordsWithoutSession == 1 ? "" : "s") without a session"
+    }
+}
+
+extension CanonicalBuilder {
+    /// A member whose value is already JSON text, given as bytes.
+    mutating func raw(_ k: String, json bytes: [UInt8]) {
+        bytes.withUnsafeBytes { raw(k, json: $0) }
+    }
+}
+
+/// Appends JSON text to a byte buffer; strings without characters to escape are copied whole.
+struct JSONBytes {
+    var bytes: [UInt8]
+    init(_ b: [UInt8]) { bytes = b }
+
+    @inline(__always) mutating func key(_ k: StaticString) {
+        bytes.append(contentsOf: UnsafeBufferPointer(start: k.utf8Start, count: k.utf8CodeUnitCount))
+    }
+
+    mutating func quoted(_ s: String) {
+        var s = s
+        s.withUTF8 { u in
+            var plain = true
+            for c in u where c < 0x20 || c == 0x22 || c == 0x5c { plain = false; break }
+            if plain {
+                bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
+            } else {
+                JSONText.appendQuoted(UnsafeRawBufferPointer(u), to: &bytes)
+            }
+        }
+    }
+
+    /// `k` then the quoted value; nothing when the value is absent.
+    mutating func string(_ k: StaticString, _ v: String?) {
+        guard let v else { return }
+        key(k); quoted(v)
+    }
+
+    mutating func number(_ k: StaticString, _ v: Int64?) {
+        guard let v else { return }
+        key(k); int(v)
+    }
+
+    mutating func int(_ v: Int64) {
+        if v >= 0 && v < 10 { bytes.append(UInt8(48 + v)); return }
+        bytes.append(contentsOf: String(v).utf8)
+    }
+
+    mutating func timestamp(_ ms: Int64) {
+        bytes.append(0x22); Timestamp.format(ms, into: &bytes); bytes.append(0x22)
+    }
+}
