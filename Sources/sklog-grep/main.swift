@@ -1,4 +1,5 @@
 import ArgumentParser
+import SklogAnalysis
 import SklogCLI
 import SklogRecords
 
@@ -36,7 +37,14 @@ struct Grep: ParsableCommand {
     @Flag(name: .customShort("c"), help: "Print only the number of selected records.")
     var count = false
 
+    @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order.")
+    var sessionContext = false
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Session idle timeout for --session-context (SPEC 5.2).", valueName: "duration"))
+    var idleTimeout: String = "10m"
+
     func validate() throws {
+        guard Timestamp.parseDuration(idleTimeout) != nil else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }
         guard RecordWriter.Format(rawValue: output) != nil else { throw ValidationError("--output must be ndjson, csv or tsv") }
     }
 
@@ -50,12 +58,17 @@ struct Grep: ParsableCommand {
             let writer = RecordWriter(format: RecordWriter.Format(rawValue: output)!, out: target.buffer,
                                       inputNames: stream.names, redact: input.redact)
             var selected = 0
-            try stream.forEach { rec in
-                if try f.matches(rec) != invert {
-                    selected += 1
-                    if !count { try writer.write(rec) }
-                }
+            let emit: (Record) throws -> Void = { r in
+                selected += 1
+                if !count { try writer.write(r) }
             }
+            // With --session-context, the selector holds open sessions and emits whole ones.
+            let context = sessionContext ? SessionContextSelector(idleTimeoutMs: Timestamp.parseDuration(idleTimeout)!, emit: emit) : nil
+            try stream.forEach { rec in
+                let hit = try f.matches(rec) != invert
+                if let context { try context.add(rec, selected: hit) } else if hit { try emit(rec) }
+            }
+            try context?.finish()
             if count { try target.buffer.write("\(selected)\n") }
             return try ToolRun.finish(stream, input: input, target: target, status: selected == 0 ? ExitStatus.nothingSelected : ExitStatus.ok)
         }

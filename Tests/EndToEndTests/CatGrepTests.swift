@@ -55,6 +55,14 @@ let good = """
         #expect(field.stdout == "2\n")
     }
 
+    @Test func sessionContextGivesTheWholeSession() throws {
+        // 0006 timed out in session B: its context is B's four records, nothing from A or C.
+        let r = try Run.tool("sklog-grep", ["-q", "--id", "amzn1.echo-api.request.0006", "--session-context", Run.sample("canonical/small.ndjson")])
+        #expect(r.status == 0)
+        #expect(r.lines.count == 4)
+        #expect(r.lines.allSatisfy { $0.contains("amzn1.echo-api.session.B") })
+    }
+
     @Test func catastrophicRegexFailsClearly() throws {
         let p = temp()
         writeFile(p, #"{"ts":"2026-11-24T10:00:00.000Z","messageId":"m","utterance":"\#(String(repeating: "a", count: 40))!"}"# + "\n")
