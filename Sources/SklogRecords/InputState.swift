@@ -18,7 +18,7 @@ final class InputState: RecordSink {
     /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
     var pending: [Record] = []
     var head = 0
-    var stragglers: [Record] = []
+    var stragglers = MinHeap<OrderedRecord>()
     var maxSeen = Int64.min
     var lastReleased = Int64.min
     var farJumps = 0
@@ -33,19 +33,19 @@ final class InputState: RecordSink {
 
     /// Whether the earliest pending record is a straggler.
     private var headIsStraggler: Bool {
-        guard let s = stragglers.first else { return false }
-        return head >= pending.count || RecordOrder.before(s, pending[head])
+        guard let s = stragglers.min else { return false }
+        return head >= pending.count || RecordOrder.before(s.record, pending[head])
     }
 
     /// The earliest pending record (call only when `hasHead`).
-    var headRecord: Record { headIsStraggler ? stragglers[0] : pending[head] }
-    var headTs: Int64 { headIsStraggler ? stragglers[0].ts : pending[head].ts }
+    var headRecord: Record { headIsStraggler ? stragglers.min!.record : pending[head] }
+    var headTs: Int64 { headIsStraggler ? stragglers.min!.record.ts : pending[head].ts }
 
     /// Takes the earliest pending record.
     func popHead() -> Record {
         var r: Record
         if headIsStraggler {
-            r = popStraggler()
+            r = stragglers.pop()!.record
         } else {
             r = pending[head]
             head += 1
@@ -151,37 +151,8 @@ final class InputState: RecordSink {
         if head >= pending.count || !RecordOrder.before(r, pending[pending.count - 1]) {
             pending.append(r)
         } else {
-            pushStraggler(r)
+            stragglers.push(OrderedRecord(record: r))
         }
-    }
-
-    private func pushStraggler(_ r: Record) {
-        stragglers.append(r)
-        var i = stragglers.count - 1
-        while i > 0 {
-            let p = (i - 1) / 2
-            if !RecordOrder.before(stragglers[i], stragglers[p]) { break }
-            stragglers.swapAt(i, p); i = p
-        }
-    }
-
-    private func popStraggler() -> Record {
-        let top = stragglers[0]
-        let last = stragglers.removeLast()
-        if !stragglers.isEmpty {
-            stragglers[0] = last
-            var i = 0
-            let n = stragglers.count
-            while true {
-                let l = 2 * i + 1, rr = l + 1
-                var m = i
-                if l < n && RecordOrder.before(stragglers[l], stragglers[m]) { m = l }
-                if rr < n && RecordOrder.before(stragglers[rr], stragglers[m]) { m = rr }
-                if m == i { break }
-                stragglers.swapAt(i, m); i = m
-            }
-        }
-        return top
     }
 
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {
