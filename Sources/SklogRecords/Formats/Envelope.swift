@@ -135,7 +135,7 @@ enum EnvelopeReader {
 
     // MARK: Classification
 
-    static func classify(_ d: JSONDocument, _ n: Int32) -> LoggedItem? {
+    static func classify(_ d: JSONDocument, _ n: Int32, depth: Int = 0) -> LoggedItem? {
         guard d.kind(n) == .object else { return nil }
         if let req = d.member(n, "request"), d.kind(req) == .object, d.string(d.member(req, "type")) != nil {
             return .request(customRequest(d, n, req))
@@ -158,7 +158,12 @@ enum EnvelopeReader {
         if d.member(n, "errorType") != nil || d.member(n, "errorMessage") != nil {
             return .error(d.string(d.member(n, "errorType")))
         }
-        if let re = d.member(n, "requestEnvelope") { return classify(d, re) }
+        // An envelope logged inside a wrapper object (`{"msg":…,"event":{…envelope…}}`).
+        if depth < 2 {
+            for c in d.children(n) where d.kind(c) == .object {
+                if let item = classify(d, c, depth: depth + 1) { return item }
+            }
+        }
         return nil
     }
 

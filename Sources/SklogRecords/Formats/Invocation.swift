@@ -113,7 +113,12 @@ final class InvocationAssembler {
         if let ts, target.firstTs == nil { target.firstTs = ts }
         if isError { target.error = true }
         let scan = EnvelopeReader.scan(text)
-        let m = text.withUnsafeBytes { b in EnvelopeReader.markers(UnsafeRawBufferPointer(rebasing: b[0..<(scan.firstValue ?? b.count)])) }
+        // Error markers are searched before the first envelope (envelopes are large and cannot
+        // hold them), or in the whole message when it logged an error object.
+        let hasErrorItem = scan.items.contains { if case .error = $0 { return true } else { return false } }
+        let m = text.withUnsafeBytes { b in
+            EnvelopeReader.markers(UnsafeRawBufferPointer(rebasing: b[0..<(hasErrorItem ? b.count : (scan.firstValue ?? b.count))]))
+        }
         if m.error { target.error = true }
         if m.noHandler { target.noHandler = true }
         if m.timedOut { target.timedOut = true }

@@ -165,6 +165,12 @@ final class LambdaLineParser {
             return true
         }
         let text = UnsafeRawBufferPointer(rebasing: line[(line[after] == 0x20 || line[after] == 0x09 ? after + 1 : after)...])
+        // Python's uncaught exception: `[ERROR] KeyError: 'value'` names the exception type.
+        if err, let inv = s.current, inv.errorType == nil {
+            var e = 0
+            while e < text.count, text[e] == 0x2e || text[e] == 0x5f || (text[e] | 0x20 >= 0x61 && text[e] | 0x20 <= 0x7a) || (text[e] >= 0x30 && text[e] <= 0x39) { e += 1 }
+            if e > 0, e < text.count, text[e] == 0x3a { inv.errorType = String(decoding: UnsafeRawBufferPointer(rebasing: text[0..<e]), as: UTF8.self) }
+        }
         begin(s, s.current, isError: err, ts: outerTs, text: text, line: number, sink: sink)
         return true
     }

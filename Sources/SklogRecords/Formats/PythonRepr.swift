@@ -147,8 +147,10 @@ public enum PythonRepr {
         return (n, false)
     }
 
-    /// `request_id` → `requestId`; `object_type` → `type` (the SDK model's name for `type`).
+    /// `request_id` → `requestId`; `object_type` → `type` (the SDK model's name for `type`);
+    /// `system` → `System` (the model's name for `context.System`).
     static func camelize(_ k: inout [UInt8]) {
+        if k.elementsEqual("system".utf8) { k = Array("System".utf8); return }
         guard k.contains(0x5f), let f = k.first, f != 0x5f else { return }
         if k.elementsEqual("object_type".utf8) { k = Array("type".utf8); return }
         var out: [UInt8] = []
