@@ -106,11 +106,12 @@ enum EnvelopeReader {
                     let region = UnsafeRawBufferPointer(rebasing: b[at..<end])
                     let req = hasKey(region, "request") || hasKey(region, "directive")
                     let resp = hasKey(region, "response") || hasKey(region, "outputSpeech") || hasKey(region, "event")
-                    if (req || resp) && out.damage == nil {
+                    let envelopeLike = req || resp || hasKey(region, "session") || hasKey(region, "context") || hasKey(region, "version")
+                    if envelopeLike && out.damage == nil {
                         out.damage = (reason, detail, resp && !req)
                         if out.firstValue == nil { out.firstValue = at }
                     }
-                    if req || resp { i = end } else { i = at + 1 }
+                    if envelopeLike { i = end } else { i = at + 1 }
                 }
             }
         }

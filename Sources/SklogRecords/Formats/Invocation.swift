@@ -183,7 +183,11 @@ final class InvocationAssembler {
                     if let tok = r.correlationToken {
                         target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && $0.f.correlationToken == tok }
                     }
-                    if target == nil { target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil } }
+                    // Without a token on both sides (Discover has none), the first directive
+                    // still waiting for its response.
+                    if target == nil {
+                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && ($0.f.correlationToken == nil || r.correlationToken == nil) }
+                    }
                 } else {
                     target = recs.lastIndex { !$0.f.smartHome && $0.response == nil }
                 }
