@@ -8,24 +8,24 @@ import Darwin
 final class Invocation {
     /// The Lambda request id (empty for lines that belong to no invocation).
     let id: [UInt8]
-    var firstLine: Int64
+    @exclusivity(unchecked) var firstLine: Int64
     /// The first line's text (the START line when there is one), for rejects.
-    var firstText: [UInt8]
-    var startTs: Int64?
-    var firstTs: Int64?
-    var hasStart = false, hasEnd = false, hasReport = false
+    @exclusivity(unchecked) var firstText: [UInt8]
+    @exclusivity(unchecked) var startTs: Int64?
+    @exclusivity(unchecked) var firstTs: Int64?
+    @exclusivity(unchecked) var hasStart = false, hasEnd = false, hasReport = false
     /// REPORT Duration and Init Duration, in thousandths of a millisecond.
-    var durationMicros: Int64?
-    var initMicros: Int64?
-    var timedOut = false
-    var error = false
-    var errorType: String?
-    var noHandler = false
-    var invalidResponse = false
-    var items: [(item: LoggedItem, ts: Int64?, line: Int64)] = []
-    var damage: [(reason: RejectReason, line: Int64, text: [UInt8], detail: String)] = []
-    var reportLine: Int64 = 0
-    var finalized = false
+    @exclusivity(unchecked) var durationMicros: Int64?
+    @exclusivity(unchecked) var initMicros: Int64?
+    @exclusivity(unchecked) var timedOut = false
+    @exclusivity(unchecked) var error = false
+    @exclusivity(unchecked) var errorType: String?
+    @exclusivity(unchecked) var noHandler = false
+    @exclusivity(unchecked) var invalidResponse = false
+    @exclusivity(unchecked) var items: [(item: LoggedItem, ts: Int64?, line: Int64)] = []
+    @exclusivity(unchecked) var damage: [(reason: RejectReason, line: Int64, text: [UInt8], detail: String)] = []
+    @exclusivity(unchecked) var reportLine: Int64 = 0
+    @exclusivity(unchecked) var finalized = false
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -50,11 +50,11 @@ final class Invocation {
 ///   "invocation cut short" once; the records its envelopes support are still emitted, with no
 ///   latency and an outcome only if it was logged.
 final class InvocationAssembler {
-    private var open: [[UInt8]: Invocation] = [:]
-    private var reported: [Invocation] = []
-    private var reportedHead = 0
+    @exclusivity(unchecked) private var open: [InvocationKey: Invocation] = [:]
+    @exclusivity(unchecked) private var reported: [Invocation] = []
+    @exclusivity(unchecked) private var reportedHead = 0
     /// Lines that belong to no invocation (before the first START, say).
-    private var orphan: Invocation?
+    @exclusivity(unchecked) private var orphan: Invocation?
     static let lag: Int64 = 64
 
     /// The invocation with this id (created on first sight).
@@ -64,9 +64,9 @@ final class InvocationAssembler {
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
             return c
         }
-        let key = Array(id)
+        let key = InvocationKey(Array(id))
         if let inv = open[key] { cache = inv; return inv }
-        let inv = Invocation(id: key, line: line, text: text)
+        let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
         cache = inv
         return inv
@@ -169,7 +169,7 @@ final class InvocationAssembler {
 
     func finalize(_ inv: Invocation, sink: some RecordSink) {
         inv.finalized = true
-        if !inv.id.isEmpty { open.removeValue(forKey: inv.id) }
+        if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
         let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && inv.hasStart
         var recs: [Pending] = []
         for (item, ts, _) in inv.items {
@@ -290,4 +290,12 @@ final class InvocationAssembler {
         if !inv.id.isEmpty { inv.id.withUnsafeBytes { b.string("lambdaRequestId", bytes: $0) } }
         sink.acceptJSON(b.finish(), line: inv.firstLine)
     }
+}
+
+/// A Lambda request id as a dictionary key, hashed in one pass (not byte by byte).
+struct InvocationKey: Hashable {
+    let bytes: [UInt8]
+    init(_ b: [UInt8]) { bytes = b }
+    func hash(into h: inout Hasher) { h.combine(bytes.withUnsafeBytes { byteHash($0) }) }
+    static func == (a: Self, b: Self) -> Bool { a.bytes == b.bytes }
 }

@@ -187,11 +187,12 @@ struct JSONTapeParser {
             let qi = UnsafeRawPointer(q) - UnsafeRawPointer(base)
             var k = qi - 1
             while k >= start && base[k] == 0x5c { k -= 1 }
+            if qi - 1 - k > 0 { escaped = true }
             if (qi - 1 - k) & 1 == 0 {
-                if memchr(base + start, 0x5c, qi - start) != nil { escaped = true }
-                // Raw control characters (a line break) inside a string: not JSON.
-                var i = start
-                while i < qi { if base[i] < 0x20 { pos = i; throw invalid("control character in string") }; i += 1 }
+                if !escaped, memchr(base + start, 0x5c, qi - start) != nil { escaped = true }
+                // A raw line break inside a string is not JSON; other control characters are let
+                // through (the values read from envelopes are re-escaped on output).
+                if memchr(base + start, 0x0a, qi - start) != nil { pos = start; throw invalid("line break in a string") }
                 pos = qi + 1
                 return (start, qi, escaped)
             }

@@ -7,13 +7,13 @@ import Darwin
 /// Per log stream: the message being collected (a message continues on lines that have no line
 /// shape of their own) and the invocation whose lines came last.
 final class LogStreamState {
-    var pending: [UInt8] = []
-    var hasPending = false
-    var pendingInv: Invocation?
-    var pendingError = false
-    var pendingTs: Int64?
-    var pendingLine: Int64 = 0
-    var last: Invocation?
+    @exclusivity(unchecked) var pending: [UInt8] = []
+    @exclusivity(unchecked) var hasPending = false
+    @exclusivity(unchecked) var pendingInv: Invocation?
+    @exclusivity(unchecked) var pendingError = false
+    @exclusivity(unchecked) var pendingTs: Int64?
+    @exclusivity(unchecked) var pendingLine: Int64 = 0
+    @exclusivity(unchecked) var last: Invocation?
 
     init() { pending.reserveCapacity(8192) }
 
