@@ -313,9 +313,11 @@ enum EnvelopeReader {
         return m
     }
 
-    /// The message with every token-like value masked, for reject output.
+    /// The message with every token-like value masked, for reject output; the line breaks of a
+    /// multi-line message become spaces, so that a reject stays one line of `--rejects FILE`.
     static func masked(_ b: UnsafeRawBufferPointer, limit: Int = 4096) -> [UInt8] {
         var out = Array(b.prefix(limit))
+        for k in out.indices where out[k] == 0x0a || out[k] == 0x0d { out[k] = 0x20 }
         var i = 0
         let n = out.count
         while i + 6 < n {
