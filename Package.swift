@@ -23,7 +23,7 @@ var targets: [Target] = [
     // PCRE2 (JIT) behind one small class.
     .target(name: "SklogMatch", dependencies: ["CPCRE2"], swiftSettings: settings),
     // The canonical record: byte-level JSON scanning, input formats, ordering and dedup.
-    .target(name: "SklogRecords", dependencies: ["SklogIO", "SklogMatch"], swiftSettings: settings),
+    .target(name: "SklogRecords", dependencies: ["SklogIO", "SklogMatch", "CZlib"], swiftSettings: settings),
     // Sessions, friction, paths, metrics, trends.
     .target(name: "SklogAnalysis", dependencies: ["SklogRecords"], swiftSettings: settings),
     // Human tables, CSV, JSON and the HTML report.

@@ -206,6 +206,13 @@ public enum JSONText {
     /// Appends `s` as a JSON string literal (with quotes), escaping what JSON requires.
     @inlinable
     public static func appendQuoted(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        // Fast path: nothing to escape.
+        var clean = true
+        for c in s where c < 0x20 || c == 0x22 || c == 0x5c { clean = false; break }
+        if clean {
+            out.append(0x22); out.append(contentsOf: s); out.append(0x22)
+            return
+        }
         out.append(0x22)
         for c in s {
             switch c {

@@ -1,0 +1,301 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
+/// One Lambda invocation: the lines that share a Lambda request id, from START to REPORT.
+final class Invocation {
+    /// The Lambda request id (empty for lines that belong to no invocation).
+    let id: [UInt8]
+    @exclusivity(unchecked) var firstLine: Int64
+    /// The first line's text (the START line when there is one), for rejects.
+    @exclusivity(unchecked) var firstText: [UInt8]
+    @exclusivity(unchecked) var startTs: Int64?
+    @exclusivity(unchecked) var firstTs: Int64?
+    @exclusivity(unchecked) var hasStart = false, hasEnd = false, hasReport = false
+    /// REPORT Duration and Init Duration, in thousandths of a millisecond.
+    @exclusivity(unchecked) var durationMicros: Int64?
+    @exclusivity(unchecked) var initMicros: Int64?
+    @exclusivity(unchecked) var timedOut = false
+    @exclusivity(unchecked) var error = false
+    @exclusivity(unchecked) var errorType: String?
+    @exclusivity(unchecked) var noHandler = false
+    @exclusivity(unchecked) var invalidResponse = false
+    @exclusivity(unchecked) var items: [(item: LoggedItem, ts: Int64?, line: Int64)] = []
+    @exclusivity(unchecked) var damage: [(reason: RejectReason, line: Int64, text: [UInt8], detail: String)] = []
+    @exclusivity(unchecked) var reportLine: Int64 = 0
+    @exclusivity(unchecked) var finalized = false
+
+    init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
+        self.id = id
+        firstLine = line
+        firstText = Array(text.prefix(300))
+    }
+
+    /// Still collecting lines (not reported yet): unprefixed lines may be attributed to it.
+    var isOpen: Bool { !finalized && !hasReport }
+}
+
+/// Groups log events into invocations and turns each finished invocation into canonical records
+/// (or rejects). Shared by every raw format: the line-shape front ends only call `start`, `end`,
+/// `report`, `message` and `tick`.
+///
+/// Rules (docs/formats.md):
+/// - an invocation is finished `lag` lines after its REPORT (a `Task timed out` line comes after
+///   the REPORT in the text format), or at the end of the input;
+/// - a record needs a request envelope; an invocation without one is rejected
+///   ("invocation without envelope"), unless it was cut short;
+/// - an invocation with START and no REPORT at the end of the input is counted as
+///   "invocation cut short" once; the records its envelopes support are still emitted, with no
+///   latency and an outcome only if it was logged.
+final class InvocationAssembler {
+    @exclusivity(unchecked) private var open: [InvocationKey: Invocation] = [:]
+    @exclusivity(unchecked) private var reported: [Invocation] = []
+    @exclusivity(unchecked) private var reportedHead = 0
+    /// Lines that belong to no invocation (before the first START, say).
+    @exclusivity(unchecked) private var orphan: Invocation?
+    static let lag: Int64 = 64
+
+    /// The invocation with this id (created on first sight).
+    @inline(__always)
+    func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
+        if let c = cache, !c.finalized, c.id.count == id.count,
+           c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
+            return c
+        }
+        let key = InvocationKey(Array(id))
+        if let inv = open[key] { cache = inv; return inv }
+        let inv = Invocation(id: key.bytes, line: line, text: text)
+        open[key] = inv
+        cache = inv
+        return inv
+    }
+
+    func orphanInvocation(line: Int64, text: UnsafeRawBufferPointer) -> Invocation {
+        if let o = orphan { return o }
+        let o = Invocation(id: [], line: line, text: text)
+        orphan = o
+        return o
+    }
+
+    func start(_ inv: Invocation, ts: Int64?, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
+        if let o = orphan { orphan = nil; finalize(o, sink: sink) }
+        guard !inv.hasStart else { return }
+        inv.hasStart = true
+        inv.startTs = ts
+        if let ts, inv.firstTs == nil { inv.firstTs = ts }
+        if line <= inv.firstLine { inv.firstLine = line }
+        inv.firstText = Array(text.prefix(300))
+    }
+
+    func report(_ inv: Invocation, durationMicros: Int64?, initMicros: Int64?, line: Int64) {
+        guard !inv.hasReport else { return }
+        inv.hasReport = true
+        inv.durationMicros = durationMicros
+        inv.initMicros = initMicros
+        inv.reportLine = line
+        reported.append(inv)
+    }
+
+    /// A complete log message (possibly many lines) of `inv` (nil: of no invocation).
+    func message(_ inv: Invocation?, isError: Bool, ts: Int64?, text: [UInt8], line: Int64, sink: some RecordSink) {
+        let raw: Bool = text.withUnsafeBytes { b in
+            if let p = TextCheck.check(b) {
+                sink.reject(.invalidMessage, line: line, text: UnsafeRawBufferPointer(rebasing: b.prefix(300)),
+                            detail: p == .nul ? "NUL byte in the message" : "invalid UTF-8 in the message")
+                return false
+            }
+            return true
+        }
+        guard raw else { return }
+        let target = inv ?? text.withUnsafeBytes { orphanInvocation(line: line, text: $0) }
+        if let ts, target.firstTs == nil { target.firstTs = ts }
+        if isError { target.error = true }
+        let scan = EnvelopeReader.scan(text)
+        // Error markers are searched before the first envelope (envelopes are large and cannot
+        // hold them), or in the whole message when it logged an error object.
+        let hasErrorItem = scan.items.contains { if case .error = $0 { return true } else { return false } }
+        let m = text.withUnsafeBytes { b in
+            EnvelopeReader.markers(UnsafeRawBufferPointer(rebasing: b[0..<(hasErrorItem ? b.count : (scan.firstValue ?? b.count))]))
+        }
+        if m.error { target.error = true }
+        if m.noHandler { target.noHandler = true }
+        if m.timedOut { target.timedOut = true }
+        for item in scan.items {
+            if case .error(let t) = item {
+                target.error = true
+                if target.errorType == nil { target.errorType = t }
+            } else {
+                target.items.append((item, ts, line))
+            }
+        }
+        if let d = scan.damage {
+            if d.responseLike { target.invalidResponse = true }
+            let masked = text.withUnsafeBytes { EnvelopeReader.masked($0) }
+            target.damage.append((d.reason, line, masked, d.detail))
+        }
+    }
+
+    /// Finishes invocations reported more than `lag` lines before `line`.
+    @inline(__always)
+    func tick(line: Int64, sink: some RecordSink) {
+        guard reportedHead < reported.count else { return }
+        while reportedHead < reported.count, reported[reportedHead].reportLine + Self.lag < line {
+            let inv = reported[reportedHead]
+            reportedHead += 1
+            if !inv.finalized { finalize(inv, sink: sink) }
+        }
+        if reportedHead == reported.count { reported.removeAll(keepingCapacity: true); reportedHead = 0 }
+    }
+
+    /// End of input: everything still pending, in order of first line.
+    func finish(sink: some RecordSink) {
+        tick(line: Int64.max - Self.lag - 1, sink: sink)
+        var rest = Array(open.values)
+        if let o = orphan { rest.append(o); orphan = nil }
+        rest.sort { $0.firstLine < $1.firstLine }
+        for inv in rest where !inv.finalized { finalize(inv, sink: sink) }
+    }
+
+    // MARK: Records
+
+    private struct Pending {
+        var f: RequestFields
+        var ts: Int64?
+        var response: ResponseFields?
+        var responseTs: Int64?
+    }
+
+    func finalize(_ inv: Invocation, sink: some RecordSink) {
+        inv.finalized = true
+        if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
+        let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && inv.hasStart
+        var recs: [Pending] = []
+        for (item, ts, _) in inv.items {
+            switch item {
+            case .request(let f):
+                if let id = f.messageId, recs.contains(where: { $0.f.messageId == id && $0.f.isChangeReport == f.isChangeReport }) { continue }
+                recs.append(Pending(f: f, ts: ts))
+            case .response(let r):
+                var target: Int?
+                if r.smartHome {
+                    if let tok = r.correlationToken {
+                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && $0.f.correlationToken == tok }
+                    }
+                    // Without a token on both sides (Discover has none), the first directive
+                    // still waiting for its response.
+                    if target == nil {
+                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && ($0.f.correlationToken == nil || r.correlationToken == nil) }
+                    }
+                } else {
+                    target = recs.lastIndex { !$0.f.smartHome && $0.response == nil }
+                }
+                if let t = target { recs[t].response = r; recs[t].responseTs = ts }
+            case .error: break
+            }
+        }
+        if recs.isEmpty {
+            if !inv.damage.isEmpty {
+                for d in inv.damage { rejectDamage(d, sink) }
+                return
+            }
+            guard !inv.id.isEmpty else { return }
+            let detail: String
+            if cut {
+                detail = "START without END/REPORT before the end of the input, and no request envelope"
+                inv.firstText.withUnsafeBytes { sink.reject(.invocationCutShort, line: inv.firstLine, text: $0, detail: detail) }
+                return
+            }
+            detail = inv.hasStart ? "no request envelope was logged" : "no request envelope in this input (its START is not in it)"
+            inv.firstText.withUnsafeBytes { sink.reject(.invocationWithoutEnvelope, line: inv.firstLine, text: $0, detail: detail) }
+            return
+        }
+        for p in recs { emit(p, inv, cut: cut, sink: sink) }
+        for d in inv.damage { rejectDamage(d, sink) }
+        if cut {
+            inv.firstText.withUnsafeBytes {
+                sink.reject(.invocationCutShort, line: inv.firstLine, text: $0,
+                            detail: "START without END/REPORT before the end of the input; its record has no Lambda latency")
+            }
+        }
+    }
+
+    private func rejectDamage(_ d: (reason: RejectReason, line: Int64, text: [UInt8], detail: String), _ sink: some RecordSink) {
+        d.text.withUnsafeBytes { sink.reject(d.reason, line: d.line, text: $0, detail: d.detail) }
+    }
+
+    private func emit(_ p: Pending, _ inv: Invocation, cut: Bool, sink: some RecordSink) {
+        let f = p.f
+        let ts: Int64?
+        if f.isChangeReport { ts = p.ts ?? inv.startTs ?? inv.firstTs }
+        else { ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp }
+        guard let ts else {
+            inv.firstText.withUnsafeBytes { sink.reject(.missingTs, line: inv.firstLine, text: $0, detail: "no log time and no request.timestamp") }
+            return
+        }
+        var b = CanonicalBuilder()
+        b.timestamp("ts", ts)
+        b.string("messageId", f.messageId)
+        b.string("sessionId", f.sessionId)
+        b.string("userId", f.userId)
+        b.string("skillId", f.skillId)
+        b.string("deviceId", f.deviceId)
+        b.string("locale", f.locale)
+        b.string("skillType", f.skillType)
+        b.string("requestType", f.requestType)
+        b.string("intent", f.intent)
+        if let s = f.slots { s.withUnsafeBytes { b.raw("slots", json: $0) } }
+        b.string("reason", f.reason)
+        b.string("namespace", f.namespace)
+        b.string("name", f.name)
+        b.string("endpointId", f.endpointId)
+        b.string("correlationToken", f.correlationToken)
+        b.string("ispAction", f.ispAction)
+        b.string("productId", f.productId)
+        b.string("purchaseResult", f.purchaseResult)
+        var errorType = f.errorType
+        if !f.isChangeReport {
+            // Latency: Lambda's own figure, else the log times of request and response.
+            if let d = inv.durationMicros {
+                let total = d + (inv.initMicros ?? 0)
+                b.number("latencyMs", (total + 500) / 1000)
+                b.string("latencySource", "lambda")
+            } else if let rt = p.responseTs, rt >= ts {
+                b.number("latencyMs", rt - ts)
+                b.string("latencySource", "log")
+            }
+            var outcome: String?
+            if inv.timedOut {
+                outcome = "no_response"; errorType = "ENDPOINT_TIMEOUT"
+            } else if inv.error {
+                outcome = "error"; errorType = inv.errorType ?? errorType
+            } else if let r = p.response {
+                if r.isError { outcome = "error"; errorType = r.errorType ?? errorType } else { outcome = "success" }
+            } else if inv.invalidResponse {
+                outcome = "error"; errorType = errorType ?? "InvalidResponse"
+            } else if f.expectsResponse && !cut && inv.hasReport {
+                outcome = "error"; errorType = errorType ?? "MissingResponse"
+            }
+            if inv.noHandler && outcome != "no_response" { errorType = "NoHandler" }
+            b.string("outcome", outcome)
+            if let r = p.response {
+                b.bool("endSession", r.endSession)
+                b.bool("reprompt", r.reprompt)
+                b.number("speechMs", r.speechMs)
+            }
+        }
+        b.string("errorType", errorType)
+        if let s = f.state ?? p.response?.state { s.withUnsafeBytes { b.raw("state", json: $0) } }
+        if !inv.id.isEmpty { inv.id.withUnsafeBytes { b.string("lambdaRequestId", bytes: $0) } }
+        sink.acceptJSON(b.finish(), line: inv.firstLine)
+    }
+}
+
+/// A Lambda request id as a dictionary key, hashed in one pass (not byte by byte).
+struct InvocationKey: Hashable {
+    let bytes: [UInt8]
+    init(_ b: [UInt8]) { bytes = b }
+    func hash(into h: inout Hasher) { h.combine(bytes.withUnsafeBytes { byteHash($0) }) }
+    static func == (a: Self, b: Self) -> Bool { a.bytes == b.bytes }
+}
