@@ -11,18 +11,18 @@ final class InputState: RecordSink {
     let index: Int
     unowned let stream: RecordStream
     var adapter: (any FormatAdapter)?
-    var chunk: LineChunk?
-    var pos = 0
-    var lineNumber: Int64 = 0
+    @exclusivity(unchecked) var chunk: LineChunk?
+    @exclusivity(unchecked) var pos = 0
+    @exclusivity(unchecked) var lineNumber: Int64 = 0
     /// Records not yet released: those that arrived in order (sorted, consumed from `head`), and
     /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
-    var pending: [Record] = []
-    var head = 0
-    var stragglers = MinHeap<OrderedRecord>()
-    var maxSeen = Int64.min
-    var lastReleased = Int64.min
-    var farJumps = 0
-    var eof = false
+    @exclusivity(unchecked) var pending: [Record] = []
+    @exclusivity(unchecked) var head = 0
+    @exclusivity(unchecked) var stragglers = MinHeap<OrderedRecord>()
+    @exclusivity(unchecked) var maxSeen = Int64.min
+    @exclusivity(unchecked) var lastReleased = Int64.min
+    @exclusivity(unchecked) var farJumps = 0
+    @exclusivity(unchecked) var eof = false
 
     init(index: Int, stream: RecordStream) {
         self.index = index

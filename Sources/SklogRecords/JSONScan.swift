@@ -34,25 +34,28 @@ public struct JSONScanner {
 
     /// At an opening quote: returns the content range; pos moves past the closing quote.
     /// Escapes are not decoded here (callers that use a value check for a backslash).
+    /// Looks at 8 bytes at a time for a quote or a backslash (SWAR), so long IDs cost little.
     @inline(__always)
     public mutating func scanString() throws -> (start: Int, end: Int) {
         pos += 1
         let start = pos
+        let raw = UnsafeRawPointer(base)
+        var i = pos
         while true {
-            // Short strings are common: look at a few bytes inline before calling memchr.
-            var qi = -1
-            var i = pos
-            let stop = min(count, pos + 16)
-            while i < stop { if base[i] == 0x22 { qi = i; break }; i += 1 }
-            if qi < 0 {
-                guard i < count, let q = memchr(base + i, 0x22, count - i) else { throw fail("unterminated string") }
-                qi = UnsafeRawPointer(q) - UnsafeRawPointer(base)
+            while i + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let q = w ^ 0x2222_2222_2222_2222, b = w ^ 0x5c5c_5c5c_5c5c_5c5c
+                let hit = ((q &- 0x0101_0101_0101_0101) & ~q | (b &- 0x0101_0101_0101_0101) & ~b) & 0x8080_8080_8080_8080
+                if hit != 0 { i += hit.trailingZeroBitCount >> 3; break }
+                i += 8
             }
-            // Count backslashes before the quote: an odd number escapes it.
-            var k = qi - 1
-            while k >= start && base[k] == 0x5c { k -= 1 }
-            pos = qi + 1
-            if (qi - 1 - k) & 1 == 0 { return (start, qi) }
+            while i < count && base[i] != 0x22 && base[i] != 0x5c { i += 1 }
+            guard i < count else { throw fail("unterminated string") }
+            if base[i] == 0x22 {
+                pos = i + 1
+                return (start, i)
+            }
+            i += 2  // a backslash escapes the next byte
         }
     }
 

@@ -214,7 +214,7 @@ extension Record {
 /// Message IDs seen within the dedup window of record time.
 struct Deduplicator {
     let windowMs: Int64
-    private var lastSeen: [UInt64: Int64] = [:]
+    private var lastSeen = HashMap64()
     private var order: [(hash: UInt64, ts: Int64)] = []
     private var head = 0
 
@@ -225,13 +225,13 @@ struct Deduplicator {
         // Forget IDs older than the window.
         while head < order.count && order[head].ts < r.ts - windowMs {
             let e = order[head]
-            if lastSeen[e.hash] == e.ts { lastSeen[e.hash] = nil }
+            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash) }
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
         // "Seen again within the window" counts from the last sighting, duplicates included.
         let dup = lastSeen[h].map { r.ts - $0 <= windowMs } ?? false
-        lastSeen[h] = r.ts
+        lastSeen.insert(h, r.ts)
         order.append((h, r.ts))
         return dup
     }

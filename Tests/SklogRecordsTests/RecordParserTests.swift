@@ -111,3 +111,31 @@ import Testing
         #expect(CSV.cell("a,b") == "\"a,b\"")
     }
 }
+
+@Suite struct HashMap64Tests {
+    /// Against Dictionary, with many collisions in a small table and removals in any order.
+    @Test func behavesLikeADictionary() {
+        var rng = SplitMix(state: 3)
+        var m = HashMap64(capacity: 4)
+        var d: [UInt64: Int64] = [:]
+        for step in 0..<20_000 {
+            let k = rng.next() % 500 &* 0x1_0000_0000  // low bits often equal: long probe runs
+            switch rng.next() % 3 {
+            case 0, 1: m.insert(k, Int64(step)); d[k] = Int64(step)
+            default: m.remove(k); d[k] = nil
+            }
+            if step % 97 == 0 {
+                for (key, v) in d { #expect(m[key] == v) }
+                #expect(m.count == d.count)
+            }
+        }
+    }
+
+    @Test func scannerFindsQuotesAfterEscapes() throws {
+        for pad in 0..<20 {
+            let p = String(repeating: "x", count: pad)
+            let r = try parse(#"{"ts":"2026-11-24T10:00:00.000Z","messageId":"\#(p)\\\"\#(p)\\\\","u":"\#(p)"}"#)
+            #expect(r.string(r.messageId) == p + "\\\"" + p + "\\\\")
+        }
+    }
+}
