@@ -129,8 +129,29 @@ public final class ByteBuffer {
     public func escaped(_ p: UnsafeBufferPointer<UInt8>) { escapeInto(p) }
 
     private func escapeInto(_ p: UnsafeBufferPointer<UInt8>) {
-        reserve(p.count)
-        for c in p { escapeByte(c) }
+        guard let src = p.baseAddress else { return }
+        let n = p.count
+        reserve(n)
+        var i = 0, run = 0
+        while i < n {
+            let c = src[i]
+            if c == 0x22 || c == 0x5C || c < 0x20 {
+                if i > run { raw(UnsafeRawBufferPointer(start: src + run, count: i - run)) }
+                escapeByte(c)
+                run = i + 1
+            }
+            i += 1
+        }
+        if n > run { raw(UnsafeRawBufferPointer(start: src + run, count: n - run)) }
+    }
+
+    /// `n` copies of a byte.
+    @inline(__always)
+    public func repeated(_ b: UInt8, _ n: Int) {
+        guard n > 0 else { return }
+        reserve(n)
+        (base + count).initialize(repeating: b, count: n)
+        count += n
     }
 
     @inline(__always)

@@ -410,7 +410,7 @@ final class Simulator {
                     s.retry = true
                     s.bargeIn = false
                     spec = s
-                    t += lat + Int64(rng.range(2500, 3900))
+                    t += lat + Int64(rng.range(2500, 3300))
                     continue
                 } else {
                     break // left open: the user gave up
