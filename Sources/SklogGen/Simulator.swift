@@ -113,8 +113,9 @@ final class Simulator {
     }
 
     func run() {
+        if opt.records <= 0 { return }
         let perActor = Simulator.recordsPerActor(opt)
-        let actors = max(1, Int((Double(max(1, opt.records)) / perActor).rounded()))
+        let actors = max(1, Int((Double(opt.records) / perActor).rounded()))
         let days = max(1, opt.days)
         let slotsPerDay = 96
         let slotMs: Int64 = 900_000
