@@ -129,8 +129,41 @@ public final class ByteBuffer {
     public func escaped(_ p: UnsafeBufferPointer<UInt8>) { escapeInto(p) }
 
     private func escapeInto(_ p: UnsafeBufferPointer<UInt8>) {
-        reserve(p.count)
-        for c in p { escapeByte(c) }
+        guard let src = p.baseAddress else { return }
+        let n = p.count
+        reserve(n * 6)
+        let dst = base + count
+        var o = 0
+        for i in 0..<n {
+            let c = src[i]
+            if c >= 0x20 && c != 0x22 && c != 0x5C { dst[o] = c; o += 1; continue }
+            dst[o] = 0x5C
+            switch c {
+            case 0x22: dst[o + 1] = 0x22; o += 2
+            case 0x5C: dst[o + 1] = 0x5C; o += 2
+            case 0x0A: dst[o + 1] = 0x6E; o += 2
+            case 0x0D: dst[o + 1] = 0x72; o += 2
+            case 0x09: dst[o + 1] = 0x74; o += 2
+            case 0x08: dst[o + 1] = 0x62; o += 2
+            case 0x0C: dst[o + 1] = 0x66; o += 2
+            default:
+                dst[o + 1] = 0x75; dst[o + 2] = 0x30; dst[o + 3] = 0x30
+                let hi = c >> 4, lo = c & 15
+                dst[o + 4] = 48 &+ hi
+                dst[o + 5] = lo < 10 ? 48 &+ lo : 87 &+ lo
+                o += 6
+            }
+        }
+        count += o
+    }
+
+    /// `n` copies of a byte.
+    @inline(__always)
+    public func repeated(_ b: UInt8, _ n: Int) {
+        guard n > 0 else { return }
+        reserve(n)
+        (base + count).initialize(repeating: b, count: n)
+        count += n
     }
 
     @inline(__always)

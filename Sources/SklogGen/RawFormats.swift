@@ -206,8 +206,9 @@ func writeEnvelope(_ r: Rec, into b: ByteBuffer, ctx: RenderContext) {
         if def.slotA != nil || def.slotB != nil {
             b.raw(",\"slots\":{")
             var first = true
-            for (slot, v) in [(def.slotA, r.slotA), (def.slotB, r.slotB)] {
-                guard let s = slot else { continue }
+            for k in 0..<2 {
+                guard let s = k == 0 ? def.slotA : def.slotB else { continue }
+                let v = k == 0 ? r.slotA : r.slotB
                 if !first { b.byte(0x2C) }
                 first = false
                 b.byte(0x22); b.raw(s.name); b.raw("\":{\"name\":\""); b.raw(s.name); b.byte(0x22)
@@ -353,13 +354,13 @@ func writeSmartHomeResponse(_ r: Rec, into b: ByteBuffer, ctx: RenderContext) {
     let responseId = ID128(hi: r.msg.hi ^ 0x5EED, lo: r.msg.lo &+ 1)
     b.raw("{\"event\":{")
     if r.outcome == 1 {
-        header(b, namespace: Array("Alexa".utf8), name: Array("ErrorResponse".utf8), msg: responseId, correlation: r.correlation)
+        header(b, namespace: HeaderNames.alexaJS, name: HeaderNames.errorResponseJS, msg: responseId, correlation: r.correlation)
     } else if r.rt == .discover {
-        header(b, namespace: Array("Alexa.Discovery".utf8), name: Array("Discover.Response".utf8), msg: responseId, correlation: nil)
+        header(b, namespace: HeaderNames.discoveryJS, name: HeaderNames.discoverResponseJS, msg: responseId, correlation: nil)
     } else if r.rt == .reportState {
-        header(b, namespace: Array("Alexa".utf8), name: Array("StateReport".utf8), msg: responseId, correlation: r.correlation)
+        header(b, namespace: HeaderNames.alexaJS, name: HeaderNames.stateReportJS, msg: responseId, correlation: r.correlation)
     } else {
-        header(b, namespace: Array("Alexa".utf8), name: Array("Response".utf8), msg: responseId, correlation: r.correlation)
+        header(b, namespace: HeaderNames.alexaJS, name: HeaderNames.responseJS, msg: responseId, correlation: r.correlation)
     }
     if r.endpoint >= 0 {
         b.raw(",\"endpoint\":{\"endpointId\":\""); b.endpointId(r.user, r.endpoint, info: info, ctx); b.raw("\"}")
@@ -388,7 +389,7 @@ func writeSmartHomeResponse(_ r: Rec, into b: ByteBuffer, ctx: RenderContext) {
 func writeChangeReport(_ r: Rec, into b: ByteBuffer, ctx: RenderContext) {
     let info = UserInfo(seed: ctx.seed, user: max(0, r.user))
     b.raw("{\"event\":{")
-    header(b, namespace: Array("Alexa".utf8), name: Array("ChangeReport".utf8), msg: r.msg, correlation: nil)
+    header(b, namespace: HeaderNames.alexaJS, name: HeaderNames.changeReportJS, msg: r.msg, correlation: nil)
     b.raw(",\"endpoint\":{\"scope\":{\"type\":\"BearerToken\",\"token\":\""); accessToken(b, info.key)
     b.raw("\"},\"endpointId\":\""); b.endpointId(r.user, r.endpoint, info: info, ctx)
     b.raw("\"},\"payload\":{\"change\":{\"cause\":{\"type\":")
@@ -405,9 +406,10 @@ func prettyPrint(_ src: ByteBuffer, into out: ByteBuffer) {
     let n = src.count
     var depth = 0
     var i = 0
-    func newline() {
+    out.reserve(n + n / 2)
+    @inline(__always) func newline() {
         out.byte(0x0A)
-        for _ in 0..<(depth * 2) { out.byte(0x20) }
+        out.repeated(0x20, depth * 2)
     }
     while i < n {
         let c = p[i]
@@ -436,9 +438,18 @@ func prettyPrint(_ src: ByteBuffer, into out: ByteBuffer) {
             out.byte(c)
             newline()
         case 0x3A:
-            out.raw(": ")
+            out.byte(0x3A); out.byte(0x20)
         default:
-            out.byte(c)
+            // a run of number / literal characters
+            var j = i + 1
+            while j < n {
+                let d = p[j]
+                if d == 0x2C || d == 0x7D || d == 0x5D || d == 0x3A || d == 0x22 || d == 0x7B || d == 0x5B { break }
+                j += 1
+            }
+            out.raw(UnsafeRawBufferPointer(start: p + i, count: j - i))
+            i = j
+            continue
         }
         i += 1
     }
@@ -536,6 +547,8 @@ final class SubscriptionBatcher: Batcher {
     var units = 0
     var target = 1
     let doc = ByteBuffer(capacity: 1 << 16)
+    var gz: [UInt8] = []
+    var compressor: GzipWriter?
 
     init(stream: Int, seed: UInt64) {
         self.stream = stream
@@ -558,8 +571,16 @@ final class SubscriptionBatcher: Batcher {
         doc.raw("\",\"subscriptionFilters\":[\"sklog-archive\"],\"logEvents\":[")
         doc.raw(events)
         doc.raw("]}")
-        if rng.chance(0.3) {
-            let gz = (try? doc.withBytes { try GzipWriter.compress($0, level: 6) }) ?? []
+        if rng.chance(0.1) {
+            gz.removeAll(keepingCapacity: true)
+            if compressor == nil {
+                compressor = try? GzipWriter(level: 1, bufferSize: 1 << 16) { [unowned self] chunk in self.gz.append(contentsOf: chunk) }
+            }
+            if let c = compressor {
+                _ = try? doc.withBytes { try c.write($0) }
+                try? c.finish()
+                try? c.reset()
+            }
             s.buf.raw("{\"awslogs\":{\"data\":\"")
             base64(gz, into: s.buf)
             s.buf.raw("\"}}\n")
@@ -591,4 +612,14 @@ func base64(_ bytes: [UInt8], into b: ByteBuffer) {
         let v = UInt32(bytes[i]) << 16 | UInt32(bytes[i + 1]) << 8
         b.byte(table[Int(v >> 18)]); b.byte(table[Int(v >> 12 & 63)]); b.byte(table[Int(v >> 6 & 63)]); b.byte(0x3D)
     }
+}
+
+enum HeaderNames {
+    static let alexaJS: [UInt8] = Array("Alexa".utf8)
+    static let errorResponseJS: [UInt8] = Array("ErrorResponse".utf8)
+    static let discoveryJS: [UInt8] = Array("Alexa.Discovery".utf8)
+    static let discoverResponseJS: [UInt8] = Array("Discover.Response".utf8)
+    static let stateReportJS: [UInt8] = Array("StateReport".utf8)
+    static let responseJS: [UInt8] = Array("Response".utf8)
+    static let changeReportJS: [UInt8] = Array("ChangeReport".utf8)
 }

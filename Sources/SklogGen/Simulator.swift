@@ -113,8 +113,9 @@ final class Simulator {
     }
 
     func run() {
+        if opt.records <= 0 { return }
         let perActor = Simulator.recordsPerActor(opt)
-        let actors = max(1, Int((Double(max(1, opt.records)) / perActor).rounded()))
+        let actors = max(1, Int((Double(opt.records) / perActor).rounded()))
         let days = max(1, opt.days)
         let slotsPerDay = 96
         let slotMs: Int64 = 900_000
@@ -410,7 +411,7 @@ final class Simulator {
                     s.retry = true
                     s.bargeIn = false
                     spec = s
-                    t += lat + Int64(rng.range(2500, 3900))
+                    t += lat + Int64(rng.range(2500, 3300))
                     continue
                 } else {
                     break // left open: the user gave up

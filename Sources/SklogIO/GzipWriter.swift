@@ -24,19 +24,18 @@ public final class GzipWriter {
         out = .allocate(capacity: bufferSize)
         self.output = output
         let rc = czlib_deflateInit2(&stream, max(0, min(9, level)), 15 + 16)
-        guard rc == Z_OK else {
-            out.deallocate()
-            throw GzipError.zlib(rc, "deflateInit2")
-        }
+        // On failure the deinitializer frees `out` (deflateEnd of a stream without state is a no-op).
+        guard rc == Z_OK else { throw GzipError.zlib(rc, "deflateInit2") }
     }
 
     deinit {
-        if !finished { deflateEnd(&stream) }
+        deflateEnd(&stream)
         out.deallocate()
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard bytes.count > 0, let base = bytes.baseAddress else { return }
+        precondition(!finished, "GzipWriter: write after finish")
         stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
         stream.avail_in = uInt(bytes.count)
         while stream.avail_in > 0 {
@@ -63,8 +62,14 @@ public final class GzipWriter {
             let n = outSize - Int(stream.avail_out)
             if n > 0 { try output(UnsafeRawBufferPointer(start: out, count: n)) }
         } while rc != Z_STREAM_END
-        deflateEnd(&stream)
         finished = true
+    }
+
+    /// After `finish`, starts a new gzip member with the same settings (cheaper than a new writer).
+    public func reset() throws {
+        let rc = deflateReset(&stream)
+        guard rc == Z_OK else { throw GzipError.zlib(rc, "deflateReset") }
+        finished = false
     }
 
     private func pump(_ flush: Int32) throws {

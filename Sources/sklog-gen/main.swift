@@ -54,7 +54,8 @@ struct Gen: ParsableCommand {
 
     func validate() throws {
         guard records >= 0 else { throw ValidationError("--records must be >= 0") }
-        if let u = users, u < 1 { throw ValidationError("--users must be >= 1") }
+        if let u = users, u < 1 || u > 100_000_000 { throw ValidationError("--users must be between 1 and 100000000") }
+        guard records <= 1_000_000_000 else { throw ValidationError("--records must be at most 1000000000") }
         guard days >= 1 && days <= 3660 else { throw ValidationError("--days must be between 1 and 3660") }
         guard parseDate(start) != nil else { throw ValidationError("--start: not a date: \(start)") }
         guard (0...1).contains(disorder) else { throw ValidationError("--disorder must be between 0 and 1") }
@@ -95,4 +96,15 @@ struct Gen: ParsableCommand {
 }
 
 signal(SIGPIPE, SIG_IGN)
-Gen.main()
+// Usage errors exit with 2 (SPEC section 2), not ArgumentParser's 64.
+do {
+    var command = try Gen.parseAsRoot()
+    try command.run()
+} catch {
+    if Gen.exitCode(for: error) == ExitCode.validationFailure {
+        var msg = Gen.fullMessage(for: error) + "\n"
+        msg.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+        exit(2)
+    }
+    Gen.exit(withError: error)
+}

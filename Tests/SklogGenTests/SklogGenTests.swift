@@ -224,3 +224,29 @@ func inflate(_ gz: [UInt8]) throws -> [UInt8] {
     }
     return out
 }
+
+@Suite struct BytesTests {
+    @Test func jsonEscaping() throws {
+        let b = ByteBuffer()
+        b.jsonString("a\"b\\c\nd\te\u{01}f\u{1F}é")
+        let s = String(decoding: b.bytes, as: UTF8.self)
+        #expect(s == "\"a\\\"b\\\\c\\nd\\te\\u0001f\\u001fé\"")
+        let back = try JSONSerialization.jsonObject(with: Data(b.bytes), options: .fragmentsAllowed) as? String
+        #expect(back == "a\"b\\c\nd\te\u{01}f\u{1F}é")
+    }
+
+    @Test func timestampsAndNumbers() {
+        let b = ByteBuffer()
+        b.timestamp(parseDate("2026-11-02T08:15:30.123Z")!)
+        b.byte(0x20); b.timestamp(parseDate("2028-02-29")! + 86_399_999)
+        b.byte(0x20); b.int(0); b.byte(0x20); b.int(-1234567); b.byte(0x20); b.fixed(1574, decimals: 2)
+        b.byte(0x20); b.fixed(5, decimals: 2)
+        #expect(String(decoding: b.bytes, as: UTF8.self) == "2026-11-02T08:15:30.123Z 2028-02-29T23:59:59.999Z 0 -1234567 15.74 0.05")
+    }
+
+    @Test func speakingTimeFollowsTheSpec() {
+        // 13 words = 5000 ms, plus breaks; tags count as whitespace, <audio> as nothing.
+        let ssml = "<speak>one two three four five six seven eight nine ten eleven twelve thir<break time=\"1.5s\"/>teen <audio src=\"x.mp3\"/><break time=\"250ms\"/></speak>"
+        #expect(speakingTime(ssml) == (14 * 10000 + 13) / 26 + 1500 + 250)
+    }
+}

@@ -142,7 +142,7 @@ import Testing
         // The same result with the allowance and the retry window moved, and without the
         // explicit bargeIn flags: nothing sits near a threshold.
         let (truth, _) = Self.truthSessions(Self.run.truth)
-        for (allowance, retry) in [(Int64(400), Int64(12_500)), (Int64(1900), Int64(19_500))] {
+        for (allowance, retry) in [(Int64(400), Int64(12_100)), (Int64(1900), Int64(19_900))] {
             let (_, sessions) = Self.recompute(Self.run.outputs, allowance: allowance, retryMs: retry, useFlags: false)
             let diff = truth.filter { sessions[$0.key]?.friction != $0.value.friction }.count
             #expect(diff == 0, "allowance \(allowance), retry \(retry)")
