@@ -12,6 +12,10 @@ public final class LineChunk {
     /// When a line was longer than the reader's limit, it was cut; this is the offset in this
     /// chunk just past the cut line's kept bytes (the consumer rejects that line).
     public internal(set) var cutLineEnd: Int? = nil
+    /// Work done on this chunk ahead of the consumer by the decoding thread when it had nothing
+    /// else to do (parsed records), or nil. Set and read under the prefetcher's lock.
+    public internal(set) var preparsed: AnyObject? = nil
+    var preparseState: UInt8 = 0  // 0 none, 1 in progress, 2 done
 
     public static func make(capacity: Int) -> LineChunk { LineChunk(capacity: capacity) }
 
@@ -131,6 +135,8 @@ public final class ChunkReader {
     public func next(into chunk: LineChunk) -> Bool {
         chunk.count = 0
         chunk.cutLineEnd = nil
+        chunk.preparsed = nil
+        chunk.preparseState = 0
         if finished { return false }
         if carryCount > 0 {
             if chunk.storage.count < carryCount * 2 { chunk.grow(to: max(chunk.storage.count * 2, carryCount * 2)) }

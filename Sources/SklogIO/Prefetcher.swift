@@ -14,6 +14,9 @@ public final class Prefetcher: @unchecked Sendable {
     private var stopped = false
     private let depth: Int
     private var thread: Thread?
+    /// Per input, work the decoding thread may do on ready chunks when it would otherwise wait
+    /// (parsing stateless formats), so that both cores stay busy when parsing is the bottleneck.
+    private var preparsers: [((LineChunk) -> AnyObject)?]
 
     public init(readers: [ChunkReader], chunkSize: Int? = nil, depth: Int = 3) {
         self.readers = readers
@@ -24,6 +27,25 @@ public final class Prefetcher: @unchecked Sendable {
         free = (0..<readers.count).map { _ in (0...depth).map { _ in LineChunk(capacity: size) } }
         done = Array(repeating: false, count: readers.count)
         inFlight = Array(repeating: false, count: readers.count)
+        preparsers = Array(repeating: nil, count: readers.count)
+    }
+
+    /// Lets the decoding thread run `work` on ready chunks of input `index` ahead of the consumer.
+    public func setPreparser(_ index: Int, _ work: @escaping (LineChunk) -> AnyObject) {
+        cond.lock(); preparsers[index] = work; cond.broadcast(); cond.unlock()
+    }
+
+    /// A ready chunk to work on ahead of the consumer: preferably not the next one to be taken.
+    private func preparseCandidate() -> (Int, LineChunk)? {
+        var fallback: (Int, LineChunk)? = nil
+        for i in readers.indices where preparsers[i] != nil {
+            for (k, c) in ready[i].enumerated() where c.preparseState == 0 {
+                if k > 0 { return (i, c) }
+                if fallback == nil && waitingFor != i { fallback = (i, c) }
+                break
+            }
+        }
+        return fallback
     }
 
     public func start() {
@@ -55,6 +77,17 @@ public final class Prefetcher: @unchecked Sendable {
                     }
                 }
                 if pick >= 0 { break }
+                // Nothing to decode: parse a ready chunk ahead of the consumer instead.
+                if let (i, c) = preparseCandidate(), let work = preparsers[i] {
+                    c.preparseState = 1
+                    cond.unlock()
+                    let result = work(c)
+                    cond.lock()
+                    c.preparsed = result
+                    c.preparseState = 2
+                    cond.broadcast()
+                    continue
+                }
                 if done.allSatisfy({ $0 }) { cond.unlock(); return }
                 cond.wait()
             }
@@ -83,7 +116,10 @@ public final class Prefetcher: @unchecked Sendable {
             cond.wait()
         }
         if waitingFor == index { waitingFor = -1 }
-        return ready[index].removeFirst()
+        let c = ready[index].removeFirst()
+        // A chunk being parsed ahead is finished before it is handed over.
+        while c.preparseState == 1 { cond.wait() }
+        return c
     }
 
     /// Hands a chunk back once its bytes are no longer referenced.

@@ -13,6 +13,9 @@ final class InputState: RecordSink {
     var adapter: (any FormatAdapter)?
     @exclusivity(unchecked) var chunk: LineChunk?
     @exclusivity(unchecked) var pos = 0
+    /// When the current chunk was parsed ahead by the decoding thread: its lines, and where we are.
+    @exclusivity(unchecked) var preparsed: PreparsedLines? = nil
+    @exclusivity(unchecked) var preIndex = 0
     @exclusivity(unchecked) var lineNumber: Int64 = 0
     /// Records not yet released: those that arrived in order (sorted, consumed from `head`), and
     /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
@@ -70,8 +73,9 @@ final class InputState: RecordSink {
     /// lines alone (never on chunk sizes or on other inputs).
     private func parseSomeLines() throws {
         let delay = stream.options.maxDelayMs
-        if chunk == nil || pos >= chunk!.count {
+        if chunk == nil || (preparsed == nil ? pos >= chunk!.count : preIndex >= preparsed!.items.count) {
             if let c = chunk { stream.prefetcher.recycle(c, index); chunk = nil }
+            preparsed = nil
             guard let c = stream.prefetcher.next(index) else {
                 if adapter == nil { adapter = NDJSONAdapter() }  // empty input
                 adapter!.finish(sink: self)
@@ -82,22 +86,33 @@ final class InputState: RecordSink {
             pos = 0
             stream.accounting.bytesDecoded += Int64(c.count)
             if adapter == nil { try recognize(c) }
+            if let p = c.preparsed as? PreparsedLines { preparsed = p; preIndex = 0 }
         }
         let c = chunk!
         let bytes = c.bytes
+        if let p = preparsed {
+            while preIndex < p.items.count && !(hasHead && headTs <= maxSeen &- delay) {
+                let item = p.items[preIndex]
+                preIndex += 1
+                lineNumber += 1
+                switch item {
+                case .empty: continue
+                case .record(var r):
+                    r.line = lineNumber
+                    accept(r)
+                case .reject(let reason, let start, let end, let detail):
+                    reject(reason, line: lineNumber, text: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), detail: detail)
+                }
+            }
+            return
+        }
         let base = bytes.baseAddress!
         while pos < c.count && !(hasHead && headTs <= maxSeen &- delay) {
-            let start = pos
-            let end: Int
-            if let nl = memchr(base + start, 0x0a, c.count - start) {
-                end = UnsafeRawPointer(nl) - base
-            } else { end = c.count }
-            pos = end + 1
+            let (start, e, next) = PreparsedLines.nextLine(base, pos, c.count)
+            pos = next
             lineNumber += 1
-            var e = end
-            if e > start && base.load(fromByteOffset: e - 1, as: UInt8.self) == 0x0d { e -= 1 }
             let line = UnsafeRawBufferPointer(start: base + start, count: e - start)
-            if let cut = c.cutLineEnd, end == cut {
+            if let cut = c.cutLineEnd, next - 1 == cut {
                 reject(.lineTooLong, line: lineNumber, text: UnsafeRawBufferPointer(rebasing: line.prefix(200)), detail: "longer than \(cut) bytes")
                 continue
             }
@@ -129,6 +144,9 @@ final class InputState: RecordSink {
             format = f
         }
         adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+        // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
+        // chunks ahead when it has nothing to decode.
+        if adapter is NDJSONAdapter { stream.prefetcher.setPreparser(index) { PreparsedLines($0) } }
     }
 
     // MARK: RecordSink
@@ -160,3 +178,46 @@ final class InputState: RecordSink {
     }
 }
 
+
+/// The lines of one chunk of canonical NDJSON, parsed by the decoding thread ahead of the
+/// consumer: one item per line, in order (records copy their bytes; rejects point into the chunk).
+final class PreparsedLines {
+    enum Item {
+        case empty
+        case record(Record)
+        case reject(RejectReason, Int, Int, String?)
+    }
+    var items: [Item] = []
+
+    init(_ c: LineChunk) {
+        let bytes = c.bytes
+        guard let base = bytes.baseAddress else { return }
+        items.reserveCapacity(c.count / 512 + 16)
+        var pos = 0
+        while pos < c.count {
+            let (start, e, next) = Self.nextLine(base, pos, c.count)
+            pos = next
+            if let cut = c.cutLineEnd, next - 1 == cut {
+                items.append(.reject(.lineTooLong, start, min(e, start + 200), "longer than \(cut) bytes"))
+                continue
+            }
+            if e == start { items.append(.empty); continue }
+            do {
+                items.append(.record(try RecordParser.parse(UnsafeRawBufferPointer(start: base + start, count: e - start))))
+            } catch {
+                items.append(.reject(error.reason, start, e, error.detail))
+            }
+        }
+    }
+
+    /// The line starting at `pos`: its start, its end without newline or CR, and where the next
+    /// line starts.
+    @inline(__always)
+    static func nextLine(_ base: UnsafeRawPointer, _ pos: Int, _ count: Int) -> (Int, Int, Int) {
+        let end: Int
+        if let nl = memchr(base + pos, 0x0a, count - pos) { end = UnsafeRawPointer(nl) - base } else { end = count }
+        var e = end
+        if e > pos && base.load(fromByteOffset: e - 1, as: UInt8.self) == 0x0d { e -= 1 }
+        return (pos, e, end + 1)
+    }
+}
