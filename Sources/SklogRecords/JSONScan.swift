@@ -150,22 +150,7 @@ public enum JSONText {
     public static func unescape(_ b: UnsafeRawBufferPointer, into out: inout [UInt8]) {
         var i = 0
         let n = b.count
-        func hex4(_ at: Int) -> UInt32? {
-            guard at + 4 <= n else { return nil }
-            var v: UInt32 = 0
-            for k in 0..<4 {
-                let c = b[at + k]
-                let d: UInt32
-                switch c {
-                case 48...57: d = UInt32(c - 48)
-                case 65...70: d = UInt32(c - 55)
-                case 97...102: d = UInt32(c - 87)
-                default: return nil
-                }
-                v = v << 4 | d
-            }
-            return v
-        }
+        func hex4(_ at: Int) -> UInt32? { hexValue(b, at, 4) }
         while i < n {
             let c = b[i]
             if c != 0x5c { out.append(c); i += 1; continue }
@@ -191,6 +176,24 @@ public enum JSONText {
             default: out.append(e)  // \" \\ \/
             }
         }
+    }
+
+    /// The value of `len` hex digits at `at`, or nil.
+    static func hexValue(_ b: UnsafeRawBufferPointer, _ at: Int, _ len: Int) -> UInt32? {
+        guard at + len <= b.count else { return nil }
+        var v: UInt32 = 0
+        for k in 0..<len {
+            let c = b[at + k]
+            let d: UInt32
+            switch c {
+            case 48...57: d = UInt32(c - 48)
+            case 65...70: d = UInt32(c - 55)
+            case 97...102: d = UInt32(c - 87)
+            default: return nil
+            }
+            v = v << 4 | d
+        }
+        return v
     }
 
     static func appendUTF8(_ cp: UInt32, _ out: inout [UInt8]) {

@@ -111,22 +111,7 @@ public enum PythonRepr {
         let q = b[from]
         var i = from + 1
         let n = b.count
-        func hex(_ at: Int, _ len: Int) -> UInt32? {
-            guard at + len <= n else { return nil }
-            var v: UInt32 = 0
-            for k in 0..<len {
-                let c = b[at + k]
-                let d: UInt32
-                switch c {
-                case 48...57: d = UInt32(c - 48)
-                case 65...70: d = UInt32(c - 55)
-                case 97...102: d = UInt32(c - 87)
-                default: return nil
-                }
-                v = v << 4 | d
-            }
-            return v
-        }
+        func hex(_ at: Int, _ len: Int) -> UInt32? { JSONText.hexValue(b, at, len) }
         while i < n {
             let c = b[i]
             if c == q { return (i + 1, true) }
