@@ -23,8 +23,7 @@ public final class SessionWriter {
     func id(_ s: String?) -> String? { s.map { redact ? Redactor.token($0) : $0 } }
 
     public func write(_ s: Session) throws {
-        var counts = [Int](repeating: 0, count: FrictionType.allCases.count)
-        for e in s.friction { counts[Friction.typeRank(e.type)] += 1 }
+        let counts = s.frictionCounts
         switch format {
         case .ndjson:
             line.removeAll(keepingCapacity: true)
@@ -41,23 +40,22 @@ public final class SessionWriter {
             j.string(",\"outcome\":", s.outcome.rawValue)
             j.string(",\"endedBy\":", s.endedBy.rawValue)
             j.key(s.reopened ? ",\"reopened\":true,\"path\":[" : ",\"reopened\":false,\"path\":[")
-            for (i, t) in s.turns.enumerated() {
+            for i in s.turns.indices {
                 if i > 0 { j.bytes.append(0x2c) }
-                j.quoted(t.step)
+                j.quoted(s.turns[i].step)
             }
             if !s.turns.isEmpty { j.bytes.append(0x2c) }
             j.quoted("END:" + s.outcome.rawValue)
             j.key("],\"messageIds\":[")
-            for (i, m) in s.messageIds.enumerated() {
+            for i in s.messageIds.indices {
                 if i > 0 { j.bytes.append(0x2c) }
-                j.quoted(m)
+                j.quoted(s.messageIds[i])
             }
-            j.key("],\"friction\":{")
-            for (i, t) in FrictionType.allCases.enumerated() {
-                if i > 0 { j.bytes.append(0x2c) }
-                j.bytes.append(0x22); j.bytes.append(contentsOf: t.rawValue.utf8); j.bytes.append(0x22); j.bytes.append(0x3a)
-                j.int(Int64(counts[i]))
-            }
+            j.key("],\"friction\":{\"barge_in\":"); j.int(Int64(counts[0]))
+            j.key(",\"termination\":"); j.int(Int64(counts[1]))
+            j.key(",\"unhandled\":"); j.int(Int64(counts[2]))
+            j.key(",\"low_confidence\":"); j.int(Int64(counts[3]))
+            j.key(",\"system_error\":"); j.int(Int64(counts[4]))
             j.key("}}\n")
             line = j.bytes
             try out.write(line)
@@ -96,6 +94,17 @@ public final class SessionWriter {
     }
 }
 
+extension Session {
+    /// Friction events by type, in the order of `FrictionType.allCases`.
+    public var frictionCounts: [Int] {
+        var c = [0, 0, 0, 0, 0]
+        friction.withUnsafeBufferPointer { f in
+            for i in f.indices { c[Friction.typeRank(f[i].type)] += 1 }
+        }
+        return c
+    }
+}
+
 /// The sessions line of the end-of-run summary on standard error.
 public enum SessionSummary {
     public static func line(_ s: Sessionizer) -> String {
@@ -123,14 +132,40 @@ struct JSONBytes {
     mutating func quoted(_ s: String) {
         var s = s
         s.withUTF8 { u in
-            var plain = true
-            for c in u where c < 0x20 || c == 0x22 || c == 0x5c { plain = false; break }
-            if plain {
+            if JSONBytes.isPlain(UnsafeRawBufferPointer(u)) {
                 bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
             } else {
                 JSONText.appendQuoted(UnsafeRawBufferPointer(u), to: &bytes)
             }
         }
+    }
+
+    /// No byte needs escaping: no control character, quote or backslash (8 bytes at a time).
+    @inline(__always)
+    static func isPlain(_ b: UnsafeRawBufferPointer) -> Bool {
+        let n = b.count
+        guard let base = b.baseAddress else { return true }
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = w ^ (0x22 &* ones), bs = w ^ (0x5c &* ones)
+            // Zero bytes of q or bs, or bytes below 0x20 (may report false positives, never misses).
+            let hit = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- 0x20 &* ones) & ~w)
+            if hit & highs != 0 { return slowPlain(b, from: i) }
+            i += 8
+        }
+        return slowPlain(b, from: i)
+    }
+
+    static func slowPlain(_ b: UnsafeRawBufferPointer, from: Int) -> Bool {
+        var i = from
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20 || c == 0x22 || c == 0x5c { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `k` then the quoted value; nothing when the value is absent.
