@@ -186,7 +186,22 @@ public final class FrictionWriter {
         return sig[..<p] + "(***)"
     }
 
+    /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
+    public func writeHeader() throws {
+        guard format == .csv, !wroteHeader else { return }
+        wroteHeader = true
+        try out.write(FrictionWriter.csvColumns.joined(separator: ",") + "\n")
+    }
+
     public func write(_ e: FrictionEvent) throws {
+        try writeHeader()
+        var line: [UInt8] = []
+        encode(e, into: &line)
+        try out.write(line)
+    }
+
+    /// Appends the event's line (with its newline) to `bytes`.
+    public func encode(_ e: FrictionEvent, into bytes: inout [UInt8]) {
         let sid = redact ? Redactor.token(e.sessionId) : e.sessionId
         let utt = redact ? e.utterance.map { _ in "***" } : e.utterance
         let sig = redact ? FrictionWriter.maskedSignature(e.signature) : e.signature
@@ -206,17 +221,12 @@ public final class FrictionWriter {
             b.number("speechMs", e.speechMs)
             b.number("allowanceMs", e.allowanceMs)
             if e.type == .bargeIn { b.bool("given", e.given) }
-            var line = b.finish()
-            line.append(0x0a)
-            try out.write(line)
+            bytes += b.finish()
+            bytes.append(0x0a)
         case .csv:
-            if !wroteHeader {
-                wroteHeader = true
-                try out.write(FrictionWriter.csvColumns.joined(separator: ",") + "\n")
-            }
-            try out.write(SessionWriter.csvRow([e.type.rawValue, e.messageId, e.relatedMessageId, sid, Timestamp.string(e.ts),
-                                                e.intent, utt, sig, e.detail, e.gapMs.map { String($0) }, e.speechMs.map { String($0) },
-                                                e.allowanceMs.map { String($0) }, e.type == .bargeIn ? (e.given ? "true" : "false") : nil]))
+            bytes += SessionWriter.csvRow([e.type.rawValue, e.messageId, e.relatedMessageId, sid, Timestamp.string(e.ts),
+                                           e.intent, utt, sig, e.detail, e.gapMs.map { String($0) }, e.speechMs.map { String($0) },
+                                           e.allowanceMs.map { String($0) }, e.type == .bargeIn ? (e.given ? "true" : "false") : nil])
         }
     }
 }

@@ -22,13 +22,27 @@ public final class SessionWriter {
 
     func id(_ s: String?) -> String? { s.map { redact ? Redactor.token($0) : $0 } }
 
+    /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
+    public func writeHeader() throws {
+        guard format == .csv, !wroteHeader else { return }
+        wroteHeader = true
+        try out.write(SessionWriter.csvColumns.joined(separator: ",") + "\n")
+    }
+
     public func write(_ s: Session) throws {
+        try writeHeader()
+        line.removeAll(keepingCapacity: true)
+        encode(s, into: &line)
+        try out.write(line)
+    }
+
+    /// Appends the session's line (with its newline) to `bytes`.
+    public func encode(_ s: Session, into bytes: inout [UInt8]) {
         let counts = s.frictionCounts
         switch format {
         case .ndjson:
-            line.removeAll(keepingCapacity: true)
             var j = JSONBytes([])
-            swap(&j.bytes, &line)   // reuse the buffer without sharing it (no copy on write)
+            swap(&j.bytes, &bytes)   // build in place, without sharing the buffer
             j.string("{\"sessionId\":", id(s.sessionId))
             j.string(",\"userId\":", id(s.userId))
             j.string(",\"locale\":", s.locale)
@@ -57,18 +71,13 @@ public final class SessionWriter {
             j.key(",\"low_confidence\":"); j.int(Int64(counts[3]))
             j.key(",\"system_error\":"); j.int(Int64(counts[4]))
             j.key("}}\n")
-            line = j.bytes
-            try out.write(line)
+            swap(&j.bytes, &bytes)
         case .csv:
-            if !wroteHeader {
-                wroteHeader = true
-                try out.write(SessionWriter.csvColumns.joined(separator: ",") + "\n")
-            }
             let cells: [String?] = [id(s.sessionId), id(s.userId), s.locale, s.stage, Timestamp.string(s.start), Timestamp.string(s.end),
                                     String(s.durationMs), String(s.turns.count), s.outcome.rawValue, s.endedBy.rawValue,
                                     s.reopened ? "true" : "false", s.path.joined(separator: " > "), s.messageIds.joined(separator: " ")]
                 + counts.map { String($0) }
-            try out.write(SessionWriter.csvRow(cells))
+            bytes += SessionWriter.csvRow(cells)
         }
     }
 
@@ -102,6 +111,50 @@ extension Session {
             for i in f.indices { c[Friction.typeRank(f[i].type)] += 1 }
         }
         return c
+    }
+}
+
+/// Output of closed sessions in (start, sessionId) order. Each session's output is encoded as
+/// soon as it closes (so the session itself is freed at once) and held as bytes until no open or
+/// future session can start before it.
+public final class StartOrderedOutput {
+    struct Item: Comparable {
+        var start: Int64
+        var sessionId: String
+        var seq: Int64
+        var bytes: [UInt8]
+        static func < (a: Item, b: Item) -> Bool {
+            if a.start != b.start { return a.start < b.start }
+            if a.sessionId != b.sessionId { return a.sessionId < b.sessionId }
+            return a.seq < b.seq
+        }
+        static func == (a: Item, b: Item) -> Bool { a.seq == b.seq }
+    }
+    private var heap = MinHeap<Item>()
+    private var seq: Int64 = 0
+    public let out: OutputBuffer
+
+    public init(out: OutputBuffer) { self.out = out }
+
+    /// Holds the output of a closed session (nothing when `bytes` is empty).
+    public func add(_ s: Session, bytes: [UInt8]) {
+        seq += 1
+        guard !bytes.isEmpty else { return }
+        heap.push(Item(start: s.start, sessionId: s.sessionId, seq: seq, bytes: bytes))
+    }
+
+    /// Writes what the sessionizer's progress allows.
+    public func release(_ sz: Sessionizer) throws {
+        let limit = sz.releaseLimit
+        while let top = heap.min, top.start < limit {
+            try out.write(top.bytes)
+            heap.pop()
+        }
+    }
+
+    /// Writes everything still held (after `Sessionizer.finish()`).
+    public func finish() throws {
+        while let top = heap.pop() { try out.write(top.bytes) }
     }
 }
 

@@ -122,6 +122,13 @@ public final class Sessionizer {
         return openHead < openOrder.count ? openOrder[openHead].start : nil
     }
 
+    /// Sessions that start before this time have all been passed to `onSession`, or are open;
+    /// no later session will start before it: min(now, oldest open start).
+    public var releaseLimit: Int64 {
+        guard let o = oldestOpenStart else { return now }
+        return min(o, now)
+    }
+
     /// Number of open sessions.
     public var openSessions: Int { open.count }
 

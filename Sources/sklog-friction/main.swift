@@ -60,25 +60,26 @@ struct FrictionTool: ParsableCommand {
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = summary ? nil : FrictionWriter(format: output == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
             var stats = FrictionSummary(types: types)
-            var failure: Error? = nil
+            try writer?.writeHeader()
+            // Events are encoded when their session closes and written session by session in
+            // (start, sessionId) order.
+            let ordered = StartOrderedOutput(out: target.buffer)
             let sessionizer = Sessionizer(options: options) { s in
-                guard failure == nil else { return }
                 if let writer {
-                    do {
-                        for e in s.friction where types.contains(e.type) { try writer.write(e) }
-                    } catch { failure = error }
+                    var bytes: [UInt8] = []
+                    for e in s.friction where types.contains(e.type) { writer.encode(e, into: &bytes) }
+                    ordered.add(s, bytes: bytes)
                 } else {
                     stats.add(s)
                 }
             }
-            sessionizer.emitInStartOrder = writer != nil
             try stream.forEach { rec in
                 stats.addTurn(rec)
                 sessionizer.add(rec)
-                if let failure { throw failure }
+                try ordered.release(sessionizer)
             }
             sessionizer.finish()
-            if let failure { throw failure }
+            try ordered.finish()
             if summary {
                 switch output ?? "table" {
                 case "json": try target.buffer.write(stats.json(top: top, redact: input.redact, options: options, accounting: stream.accounting.json))

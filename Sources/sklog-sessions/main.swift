@@ -41,18 +41,21 @@ struct Sessions: ParsableCommand {
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = SessionWriter(format: RecordListFormat(rawValue: output)!, out: target.buffer, redact: input.redact)
-            var failure: Error? = nil
+            try writer.writeHeader()
+            // Sessions close in any order; each is encoded at once and written in (start,
+            // sessionId) order.
+            let ordered = StartOrderedOutput(out: target.buffer)
             let sessionizer = Sessionizer(options: options) { s in
-                guard failure == nil else { return }
-                do { try writer.write(s) } catch { failure = error }
+                var line: [UInt8] = []
+                writer.encode(s, into: &line)
+                ordered.add(s, bytes: line)
             }
-            sessionizer.emitInStartOrder = true
             try stream.forEach { rec in
                 sessionizer.add(rec)
-                if let failure { throw failure }
+                try ordered.release(sessionizer)
             }
             sessionizer.finish()
-            if let failure { throw failure }
+            try ordered.finish()
             if !input.quiet { Diagnostics.write(SessionSummary.line(sessionizer)) }
             return try ToolRun.finish(stream, input: input, target: target)
         }
