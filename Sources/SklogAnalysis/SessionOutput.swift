@@ -118,43 +118,70 @@ extension Session {
 /// soon as it closes (so the session itself is freed at once) and held as bytes until no open or
 /// future session can start before it.
 public final class StartOrderedOutput {
-    struct Item: Comparable {
-        var start: Int64
-        var sessionId: String
-        var seq: Int64
-        var bytes: [UInt8]
-        static func < (a: Item, b: Item) -> Bool {
-            if a.start != b.start { return a.start < b.start }
-            if a.sessionId != b.sessionId { return a.sessionId < b.sessionId }
-            return a.seq < b.seq
-        }
-        static func == (a: Item, b: Item) -> Bool { a.seq == b.seq }
-    }
-    private var heap = MinHeap<Item>()
+    /// Heap entries are plain values; the session ID and bytes sit in `slots` (so that moving
+    /// entries around never touches the buffers).
+    struct Entry { var start: Int64; var seq: Int64; var slot: Int32 }
+    private var heap: [Entry] = []
+    private var slots: [(sessionId: String, bytes: [UInt8])] = []
+    private var free: [Int32] = []
     private var seq: Int64 = 0
     public let out: OutputBuffer
 
     public init(out: OutputBuffer) { self.out = out }
 
+    @inline(__always) private func less(_ a: Entry, _ b: Entry) -> Bool {
+        if a.start != b.start { return a.start < b.start }
+        let x = slots[Int(a.slot)].sessionId, y = slots[Int(b.slot)].sessionId
+        if x != y { return x < y }
+        return a.seq < b.seq
+    }
+
     /// Holds the output of a closed session (nothing when `bytes` is empty).
     public func add(_ s: Session, bytes: [UInt8]) {
         seq += 1
         guard !bytes.isEmpty else { return }
-        heap.push(Item(start: s.start, sessionId: s.sessionId, seq: seq, bytes: bytes))
+        let slot: Int32
+        if let f = free.popLast() { slot = f; slots[Int(f)] = (s.sessionId, bytes) } else { slot = Int32(slots.count); slots.append((s.sessionId, bytes)) }
+        heap.append(Entry(start: s.start, seq: seq, slot: slot))
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) >> 1
+            if less(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+        }
+    }
+
+    private func popWrite() throws {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            let n = heap.count
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < n && less(heap[l], heap[m]) { m = l }
+                if r < n && less(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m); i = m
+            }
+        }
+        let k = Int(top.slot)
+        let bytes = slots[k].bytes
+        slots[k] = ("", [])
+        free.append(top.slot)
+        try out.write(bytes)
     }
 
     /// Writes what the sessionizer's progress allows.
     public func release(_ sz: Sessionizer) throws {
         let limit = sz.releaseLimit
-        while let top = heap.min, top.start < limit {
-            try out.write(top.bytes)
-            heap.pop()
-        }
+        while !heap.isEmpty && heap[0].start < limit { try popWrite() }
     }
 
     /// Writes everything still held (after `Sessionizer.finish()`).
     public func finish() throws {
-        while let top = heap.pop() { try out.write(top.bytes) }
+        while !heap.isEmpty { try popWrite() }
     }
 }
 
