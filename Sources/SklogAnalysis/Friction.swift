@@ -363,7 +363,7 @@ public struct FrictionSummary {
         b.number("totalTurns", Int64(turns))
         b.number("totalSessions", Int64(sessions))
         b.number("frictionSessions", Int64(frictionSessions))
-        b.raw("frictionSessionsShare", json: Self.jsonNumber(sessions > 0 ? Double(frictionSessions) * 100 / Double(sessions) : nil))
+        b.raw("frictionSessionsShare", json: Self.jsonNumber(sessions > 0 ? Double(frictionSessions) / Double(sessions) : nil))
         for t in FrictionType.allCases where types.contains(t) {
             b.raw(t.metricName, json: count(t).map(String.init) ?? "null")
             b.raw(t.metricName + "Rate", json: Self.jsonNumber(rate(t)))
