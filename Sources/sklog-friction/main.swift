@@ -9,12 +9,12 @@ struct FrictionTool: ParsableCommand {
         commandName: "sklog-friction",
         abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
         discussion: """
-        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId
-        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance,
-        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs,
-        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start
-        time then session ID. --summary prints counts by type, rates per 100 turns,
-        frictionSessions and the frequent friction utterances instead (--output table, json or
+        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId \
+        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance, \
+        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs, \
+        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start \
+        time then session ID. --summary prints counts by type, rates per 100 turns, \
+        frictionSessions and the frequent friction utterances instead (--output table, json or \
         csv). Definitions and parameters: docs/friction.md.
 
         Examples:
