@@ -25,52 +25,72 @@ public enum Friction {
         return s.turns.withUnsafeBufferPointer { events(s, $0, o) }
     }
 
+    /// Events come turn by turn (in session order), and for one turn in the order of
+    /// `FrictionType.allCases`: barge-in, termination, unhandled, low-confidence, system error.
     static func events(_ s: Session, _ T: UnsafeBufferPointer<Turn>, _ o: SessionOptions) -> [FrictionEvent] {
         let n = T.count
         var out: [FrictionEvent] = []
-        func event(_ type: FrictionType, _ i: Int, related: String?, detail: String?) -> FrictionEvent {
+        @inline(__always) func event(_ type: FrictionType, _ i: Int, related: String?, detail: String?) -> FrictionEvent {
             var e = FrictionEvent(type: type, messageId: T[i].messageId, relatedMessageId: related, sessionId: s.sessionId, ts: T[i].ts,
                                   intent: T[i].intent, utterance: T[i].utterance, signature: T[i].signature)
             e.detail = detail
             return e
         }
-
-        // Barge-ins: turn i-1 interrupted by turn i. Bit i-1 of `interrupted` (first 64 turns),
-        // else a set.
-        var interruptedBits: UInt64 = 0
-        var interruptedMore = Set<Int>()
-        func markInterrupted(_ k: Int) { if k < 64 { interruptedBits |= 1 << UInt64(k) } else { interruptedMore.insert(k) } }
-        func isInterrupted(_ k: Int) -> Bool { k < 64 ? interruptedBits & (1 << UInt64(k)) != 0 : interruptedMore.contains(k) }
-        if n > 1 {
-            for i in 1..<n {
-                let lat = T[i - 1].latencyMs, speech = T[i - 1].speechMs
-                let gap: Int64? = lat >= 0 ? T[i].ts - (T[i - 1].ts + lat) : nil
-                let given = T[i].bargeIn
-                if given != .unknown {
-                    guard given == .yes else { continue }
-                    var e = event(.bargeIn, i - 1, related: T[i].messageId, detail: "given")
-                    e.given = true
-                    e.gapMs = gap
-                    e.speechMs = speech >= 0 ? speech : nil
-                    out.append(e)
-                    markInterrupted(i - 1)
-                    continue
-                }
-                guard T[i - 1].endSession != .yes, let gap, speech >= 0 else { continue }
-                if gap < speech + o.bargeInAllowanceMs {
-                    var e = event(.bargeIn, i - 1, related: T[i].messageId, detail: "inferred")
-                    e.gapMs = gap
-                    e.speechMs = speech
-                    e.allowanceMs = o.bargeInAllowanceMs
-                    out.append(e)
-                    markInterrupted(i - 1)
-                }
+        @inline(__always) func isLow(_ i: Int) -> Bool { T[i].confidence == .low || (o.countMediumAsLow && T[i].confidence == .medium) }
+        func join(_ d: inout String, _ part: String) {
+            if d.isEmpty { d = part } else { d += "+"; d += part }
+        }
+        /// Whether turn i's response was interrupted by turn i+1: nil if not; else whether the
+        /// record said so, and the gap between the response and the next turn.
+        func bargeIn(_ i: Int) -> (given: Bool, gap: Int64?)? {
+            guard i + 1 < n else { return nil }
+            let lat = T[i].latencyMs, speech = T[i].speechMs
+            let gap: Int64? = lat >= 0 ? T[i + 1].ts - (T[i].ts + lat) : nil
+            switch T[i + 1].bargeIn {
+            case .yes: return (true, gap)
+            case .no: return nil
+            case .unknown:
+                guard T[i].endSession != .yes, let gap, speech >= 0, gap < speech + o.bargeInAllowanceMs else { return nil }
+                return (false, gap)
             }
         }
 
-        // Unhandled requests, low-confidence intents, estimated system errors.
+        // Termination: a user-ended session whose abandoned turn was the first one or a friction turn.
+        var termination: (turn: Int, ending: String, detail: String)? = nil
+        if s.outcome == .userEnded {
+            var abandoned: Int? = nil
+            var ending: String? = nil
+            if s.endReason == "USER_INITIATED", let end = s.endMessageId {
+                abandoned = n - 1
+                ending = end
+            } else if SessionOutcome.isUserEndingIntent(T[n - 1].intent), n >= 2 {
+                abandoned = n - 2
+                ending = T[n - 1].messageId
+            }
+            if let k = abandoned, let ending {
+                var why = ""
+                if k == 0 { join(&why, "first_turn") }
+                if T[k].unhandled { join(&why, "unhandled") }
+                if isLow(k) { join(&why, "low_confidence") }
+                if T[k].failed { join(&why, "failed") }
+                if bargeIn(k) != nil { join(&why, "interrupted") }
+                if !why.isEmpty { termination = (k, ending, why) }
+            }
+        }
+
         for i in 0..<n {
-            let low = T[i].confidence == .low || (o.countMediumAsLow && T[i].confidence == .medium)
+            if let b = bargeIn(i) {
+                var e = event(.bargeIn, i, related: T[i + 1].messageId, detail: b.given ? "given" : "inferred")
+                e.given = b.given
+                e.gapMs = b.gap
+                e.speechMs = T[i].speechMs >= 0 ? T[i].speechMs : nil
+                if !b.given { e.allowanceMs = o.bargeInAllowanceMs }
+                out.append(e)
+            }
+            if let t = termination, t.turn == i {
+                out.append(event(.termination, i, related: t.ending, detail: t.detail))
+            }
+            let low = isLow(i)
             let unhandled = T[i].unhandled
             if unhandled {
                 out.append(event(.unhandled, i, related: nil, detail: unhandledDetail(T[i], o)))
@@ -84,46 +104,14 @@ public enum Friction {
                 retried = true
             }
             if low || unhandled || retried {
-                var why: [String] = []
-                if low { why.append("low_confidence") }
-                if unhandled { why.append("unhandled") }
-                if retried { why.append("retry") }
-                out.append(event(.systemError, i, related: retried ? T[i + 1].messageId : nil, detail: why.joined(separator: "+")))
+                var why = ""
+                if low { join(&why, "low_confidence") }
+                if unhandled { join(&why, "unhandled") }
+                if retried { join(&why, "retry") }
+                out.append(event(.systemError, i, related: retried ? T[i + 1].messageId : nil, detail: why))
             }
         }
-
-        // Termination: a user-ended session whose abandoned turn was the first one or a friction turn.
-        if s.outcome == .userEnded {
-            var abandoned: Int? = nil
-            var ending: String? = nil
-            if s.endReason == "USER_INITIATED", let end = s.endMessageId {
-                abandoned = n - 1
-                ending = end
-            } else if SessionOutcome.isUserEndingIntent(T[n - 1].intent), n >= 2 {
-                abandoned = n - 2
-                ending = T[n - 1].messageId
-            }
-            if let k = abandoned {
-                var why: [String] = []
-                if k == 0 { why.append("first_turn") }
-                if T[k].unhandled { why.append("unhandled") }
-                if T[k].confidence == .low || (o.countMediumAsLow && T[k].confidence == .medium) { why.append("low_confidence") }
-                if T[k].failed { why.append("failed") }
-                if isInterrupted(k) { why.append("interrupted") }
-                if !why.isEmpty {
-                    out.append(event(.termination, k, related: ending, detail: why.joined(separator: "+")))
-                }
-            }
-        }
-
-        // Order: by the time of the turn named, then by type.
-        if out.count < 2 { return out }
-        return out.enumerated().sorted { a, b in
-            if a.element.ts != b.element.ts { return a.element.ts < b.element.ts }
-            let ta = typeRank(a.element.type), tb = typeRank(b.element.type)
-            if ta != tb { return ta < tb }
-            return a.offset < b.offset
-        }.map(\.element)
+        return out
     }
 
     @inlinable
@@ -198,7 +186,22 @@ public final class FrictionWriter {
         return sig[..<p] + "(***)"
     }
 
+    /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
+    public func writeHeader() throws {
+        guard format == .csv, !wroteHeader else { return }
+        wroteHeader = true
+        try out.write(FrictionWriter.csvColumns.joined(separator: ",") + "\n")
+    }
+
     public func write(_ e: FrictionEvent) throws {
+        try writeHeader()
+        var line: [UInt8] = []
+        encode(e, into: &line)
+        try out.write(line)
+    }
+
+    /// Appends the event's line (with its newline) to `bytes`.
+    public func encode(_ e: FrictionEvent, into bytes: inout [UInt8]) {
         let sid = redact ? Redactor.token(e.sessionId) : e.sessionId
         let utt = redact ? e.utterance.map { _ in "***" } : e.utterance
         let sig = redact ? FrictionWriter.maskedSignature(e.signature) : e.signature
@@ -218,17 +221,12 @@ public final class FrictionWriter {
             b.number("speechMs", e.speechMs)
             b.number("allowanceMs", e.allowanceMs)
             if e.type == .bargeIn { b.bool("given", e.given) }
-            var line = b.finish()
-            line.append(0x0a)
-            try out.write(line)
+            bytes += b.finish()
+            bytes.append(0x0a)
         case .csv:
-            if !wroteHeader {
-                wroteHeader = true
-                try out.write(FrictionWriter.csvColumns.joined(separator: ",") + "\n")
-            }
-            try out.write(SessionWriter.csvRow([e.type.rawValue, e.messageId, e.relatedMessageId, sid, Timestamp.string(e.ts),
-                                                e.intent, utt, sig, e.detail, e.gapMs.map { String($0) }, e.speechMs.map { String($0) },
-                                                e.allowanceMs.map { String($0) }, e.type == .bargeIn ? (e.given ? "true" : "false") : nil]))
+            bytes += SessionWriter.csvRow([e.type.rawValue, e.messageId, e.relatedMessageId, sid, Timestamp.string(e.ts),
+                                           e.intent, utt, sig, e.detail, e.gapMs.map { String($0) }, e.speechMs.map { String($0) },
+                                           e.allowanceMs.map { String($0) }, e.type == .bargeIn ? (e.given ? "true" : "false") : nil])
         }
     }
 }
@@ -365,7 +363,7 @@ public struct FrictionSummary {
         b.number("totalTurns", Int64(turns))
         b.number("totalSessions", Int64(sessions))
         b.number("frictionSessions", Int64(frictionSessions))
-        b.raw("frictionSessionsShare", json: Self.jsonNumber(sessions > 0 ? Double(frictionSessions) * 100 / Double(sessions) : nil))
+        b.raw("frictionSessionsShare", json: Self.jsonNumber(sessions > 0 ? Double(frictionSessions) / Double(sessions) : nil))
         for t in FrictionType.allCases where types.contains(t) {
             b.raw(t.metricName, json: count(t).map(String.init) ?? "null")
             b.raw(t.metricName + "Rate", json: Self.jsonNumber(rate(t)))

@@ -60,7 +60,13 @@ public struct Turn: Sendable {
     /// Slot values as `name=value, …` sorted by name (null slots left out); nil when none.
     public var slots: String? = nil
     /// `Intent(slot=value, …)`, or the step alone when the turn has no slot values.
-    public var signature: String { slots.map { "\(step)(\($0))" } ?? step }
+    public var signature: String {
+        guard let slots else { return step }
+        var s = step
+        s.reserveCapacity(step.utf8.count + slots.utf8.count + 2)
+        s += "("; s += slots; s += ")"
+        return s
+    }
     public init(messageId: String, ts: Int64, step: String, intent: String?, failed: Bool, latencyMs: Int64) {
         self.messageId = messageId; self.ts = ts; self.step = step; self.intent = intent; self.failed = failed; self.latencyMs = latencyMs
     }

@@ -22,14 +22,27 @@ public final class SessionWriter {
 
     func id(_ s: String?) -> String? { s.map { redact ? Redactor.token($0) : $0 } }
 
+    /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
+    public func writeHeader() throws {
+        guard format == .csv, !wroteHeader else { return }
+        wroteHeader = true
+        try out.write(SessionWriter.csvColumns.joined(separator: ",") + "\n")
+    }
+
     public func write(_ s: Session) throws {
-        var counts = [Int](repeating: 0, count: FrictionType.allCases.count)
-        for e in s.friction { counts[Friction.typeRank(e.type)] += 1 }
+        try writeHeader()
+        line.removeAll(keepingCapacity: true)
+        encode(s, into: &line)
+        try out.write(line)
+    }
+
+    /// Appends the session's line (with its newline) to `bytes`.
+    public func encode(_ s: Session, into bytes: inout [UInt8]) {
+        let counts = s.frictionCounts
         switch format {
         case .ndjson:
-            line.removeAll(keepingCapacity: true)
             var j = JSONBytes([])
-            swap(&j.bytes, &line)   // reuse the buffer without sharing it (no copy on write)
+            swap(&j.bytes, &bytes)   // build in place, without sharing the buffer
             j.string("{\"sessionId\":", id(s.sessionId))
             j.string(",\"userId\":", id(s.userId))
             j.string(",\"locale\":", s.locale)
@@ -41,36 +54,30 @@ public final class SessionWriter {
             j.string(",\"outcome\":", s.outcome.rawValue)
             j.string(",\"endedBy\":", s.endedBy.rawValue)
             j.key(s.reopened ? ",\"reopened\":true,\"path\":[" : ",\"reopened\":false,\"path\":[")
-            for (i, t) in s.turns.enumerated() {
+            for i in s.turns.indices {
                 if i > 0 { j.bytes.append(0x2c) }
-                j.quoted(t.step)
+                j.quoted(s.turns[i].step)
             }
             if !s.turns.isEmpty { j.bytes.append(0x2c) }
             j.quoted("END:" + s.outcome.rawValue)
             j.key("],\"messageIds\":[")
-            for (i, m) in s.messageIds.enumerated() {
+            for i in s.messageIds.indices {
                 if i > 0 { j.bytes.append(0x2c) }
-                j.quoted(m)
+                j.quoted(s.messageIds[i])
             }
-            j.key("],\"friction\":{")
-            for (i, t) in FrictionType.allCases.enumerated() {
-                if i > 0 { j.bytes.append(0x2c) }
-                j.bytes.append(0x22); j.bytes.append(contentsOf: t.rawValue.utf8); j.bytes.append(0x22); j.bytes.append(0x3a)
-                j.int(Int64(counts[i]))
-            }
+            j.key("],\"friction\":{\"barge_in\":"); j.int(Int64(counts[0]))
+            j.key(",\"termination\":"); j.int(Int64(counts[1]))
+            j.key(",\"unhandled\":"); j.int(Int64(counts[2]))
+            j.key(",\"low_confidence\":"); j.int(Int64(counts[3]))
+            j.key(",\"system_error\":"); j.int(Int64(counts[4]))
             j.key("}}\n")
-            line = j.bytes
-            try out.write(line)
+            swap(&j.bytes, &bytes)
         case .csv:
-            if !wroteHeader {
-                wroteHeader = true
-                try out.write(SessionWriter.csvColumns.joined(separator: ",") + "\n")
-            }
             let cells: [String?] = [id(s.sessionId), id(s.userId), s.locale, s.stage, Timestamp.string(s.start), Timestamp.string(s.end),
                                     String(s.durationMs), String(s.turns.count), s.outcome.rawValue, s.endedBy.rawValue,
                                     s.reopened ? "true" : "false", s.path.joined(separator: " > "), s.messageIds.joined(separator: " ")]
                 + counts.map { String($0) }
-            try out.write(SessionWriter.csvRow(cells))
+            bytes += SessionWriter.csvRow(cells)
         }
     }
 
@@ -93,6 +100,88 @@ public final class SessionWriter {
         }
         b.append(0x0a)
         return b
+    }
+}
+
+extension Session {
+    /// Friction events by type, in the order of `FrictionType.allCases`.
+    public var frictionCounts: [Int] {
+        var c = [0, 0, 0, 0, 0]
+        friction.withUnsafeBufferPointer { f in
+            for i in f.indices { c[Friction.typeRank(f[i].type)] += 1 }
+        }
+        return c
+    }
+}
+
+/// Output of closed sessions in (start, sessionId) order. Each session's output is encoded as
+/// soon as it closes (so the session itself is freed at once) and held as bytes until no open or
+/// future session can start before it.
+public final class StartOrderedOutput {
+    /// Heap entries are plain values; the session ID and bytes sit in `slots` (so that moving
+    /// entries around never touches the buffers).
+    struct Entry { var start: Int64; var seq: Int64; var slot: Int32 }
+    private var heap: [Entry] = []
+    private var slots: [(sessionId: String, bytes: [UInt8])] = []
+    private var free: [Int32] = []
+    private var seq: Int64 = 0
+    public let out: OutputBuffer
+
+    public init(out: OutputBuffer) { self.out = out }
+
+    @inline(__always) private func less(_ a: Entry, _ b: Entry) -> Bool {
+        if a.start != b.start { return a.start < b.start }
+        let x = slots[Int(a.slot)].sessionId, y = slots[Int(b.slot)].sessionId
+        if x != y { return x < y }
+        return a.seq < b.seq
+    }
+
+    /// Holds the output of a closed session (nothing when `bytes` is empty).
+    public func add(_ s: Session, bytes: [UInt8]) {
+        seq += 1
+        guard !bytes.isEmpty else { return }
+        let slot: Int32
+        if let f = free.popLast() { slot = f; slots[Int(f)] = (s.sessionId, bytes) } else { slot = Int32(slots.count); slots.append((s.sessionId, bytes)) }
+        heap.append(Entry(start: s.start, seq: seq, slot: slot))
+        var i = heap.count - 1
+        while i > 0 {
+            let p = (i - 1) >> 1
+            if less(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
+        }
+    }
+
+    private func popWrite() throws {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap[0] = last
+            var i = 0
+            let n = heap.count
+            while true {
+                let l = 2 * i + 1, r = l + 1
+                var m = i
+                if l < n && less(heap[l], heap[m]) { m = l }
+                if r < n && less(heap[r], heap[m]) { m = r }
+                if m == i { break }
+                heap.swapAt(i, m); i = m
+            }
+        }
+        let k = Int(top.slot)
+        let bytes = slots[k].bytes
+        slots[k] = ("", [])
+        free.append(top.slot)
+        try out.write(bytes)
+    }
+
+    /// Writes what the sessionizer's progress allows.
+    public func release(_ sz: Sessionizer) throws {
+        let limit = sz.releaseLimit
+        while !heap.isEmpty && heap[0].start < limit { try popWrite() }
+    }
+
+    /// Writes everything still held (after `Sessionizer.finish()`).
+    public func finish() throws {
+        while !heap.isEmpty { try popWrite() }
     }
 }
 
@@ -123,14 +212,40 @@ struct JSONBytes {
     mutating func quoted(_ s: String) {
         var s = s
         s.withUTF8 { u in
-            var plain = true
-            for c in u where c < 0x20 || c == 0x22 || c == 0x5c { plain = false; break }
-            if plain {
+            if JSONBytes.isPlain(UnsafeRawBufferPointer(u)) {
                 bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
             } else {
                 JSONText.appendQuoted(UnsafeRawBufferPointer(u), to: &bytes)
             }
         }
+    }
+
+    /// No byte needs escaping: no control character, quote or backslash (8 bytes at a time).
+    @inline(__always)
+    static func isPlain(_ b: UnsafeRawBufferPointer) -> Bool {
+        let n = b.count
+        guard let base = b.baseAddress else { return true }
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = w ^ (0x22 &* ones), bs = w ^ (0x5c &* ones)
+            // Zero bytes of q or bs, or bytes below 0x20 (may report false positives, never misses).
+            let hit = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- 0x20 &* ones) & ~w)
+            if hit & highs != 0 { return slowPlain(b, from: i) }
+            i += 8
+        }
+        return slowPlain(b, from: i)
+    }
+
+    static func slowPlain(_ b: UnsafeRawBufferPointer, from: Int) -> Bool {
+        var i = from
+        while i < b.count {
+            let c = b[i]
+            if c < 0x20 || c == 0x22 || c == 0x5c { return false }
+            i += 1
+        }
+        return true
     }
 
     /// `k` then the quoted value; nothing when the value is absent.

@@ -60,8 +60,8 @@ public final class Sessionizer {
     private var closedAt: [UInt64: Int64] = [:]
     private var closedOrder: [(key: UInt64, ts: Int64)] = []
     private var closedHead = 0
-    /// Closed sessions waiting for their turn (emitInStartOrder).
-    private var pending = MinHeap<PendingSession>()
+    /// emitInStartOrder: the next session of openOrder to pass on (closed ones wait there).
+    private var emitHead = 0
     private var interner = Interner()
 
     public init(options: SessionOptions, onSession: @escaping (Session) -> Void) {
@@ -114,8 +114,19 @@ public final class Sessionizer {
     /// The start of the oldest open session, if any.
     public var oldestOpenStart: Int64? {
         while openHead < openOrder.count && openOrder[openHead].closed { openHead += 1 }
-        if openHead > 4096 && openHead * 2 > openOrder.count { openOrder.removeFirst(openHead); openHead = 0 }
+        let done = min(openHead, emitInStartOrder ? emitHead : openHead)
+        if done > 4096 && done * 2 > openOrder.count {
+            openOrder.removeFirst(done); openHead -= done
+            if emitInStartOrder { emitHead -= done }
+        }
         return openHead < openOrder.count ? openOrder[openHead].start : nil
+    }
+
+    /// Sessions that start before this time have all been passed to `onSession`, or are open;
+    /// no later session will start before it: min(now, oldest open start).
+    public var releaseLimit: Int64 {
+        guard let o = oldestOpenStart else { return now }
+        return min(o, now)
     }
 
     /// Number of open sessions.
@@ -190,7 +201,7 @@ public final class Sessionizer {
         closedOrder.append((o.key, now))
         sessionCount += 1
         if emitInStartOrder {
-            pending.push(PendingSession(session: s, seq: o.seq))
+            o.session = s     // held in openOrder until its turn
         } else {
             onSession(s)
         }
@@ -220,33 +231,38 @@ public final class Sessionizer {
         if closedHead > 65536 && closedHead * 2 > closedOrder.count { closedOrder.removeFirst(closedHead); closedHead = 0 }
     }
 
-    /// Passes on held sessions that no open or future session can precede.
+    /// Passes on closed sessions that no open or future session can precede: openOrder is in
+    /// order of start (sessions start in record order); sessions with the same start go by
+    /// sessionId once all of them are closed and time has moved past their start.
     private func release(all: Bool) {
-        guard !pending.isEmpty else { return }
-        var limit = now
-        if let o = oldestOpenStart, o < limit { limit = o }
-        while let top = pending.min, all || top.start < limit {
-            pending.pop()
-            onSession(top.session)
+        guard emitInStartOrder else { return }
+        while emitHead < openOrder.count {
+            let first = openOrder[emitHead]
+            guard first.closed, all || first.start < now else { return }
+            var j = emitHead + 1
+            while j < openOrder.count && openOrder[j].start == first.start {
+                guard openOrder[j].closed else { if !all { return }; break }
+                j += 1
+            }
+            if j == emitHead + 1 {
+                let s = first.session
+                first.session = Sessionizer.emptySession
+                emitHead = j
+                onSession(s)
+            } else {
+                let group = openOrder[emitHead..<j].sorted { a, b in
+                    a.session.sessionId != b.session.sessionId ? a.session.sessionId < b.session.sessionId : a.seq < b.seq
+                }
+                emitHead = j
+                for o in group {
+                    let s = o.session
+                    o.session = Sessionizer.emptySession
+                    onSession(s)
+                }
+            }
         }
+        if all { openOrder = []; openHead = 0; emitHead = 0 }
     }
-}
-
-/// A closed session held for ordered output: by (start, sessionId), then creation order. The
-/// session sits in a box so that heap moves copy one reference, not the whole struct.
-struct PendingSession: Comparable {
-    final class Box { let session: Session; init(_ s: Session) { session = s } }
-    var start: Int64
-    var seq: Int64
-    var box: Box
-    init(session: Session, seq: Int64) { start = session.start; self.seq = seq; box = Box(session) }
-    var session: Session { box.session }
-    static func < (a: PendingSession, b: PendingSession) -> Bool {
-        if a.start != b.start { return a.start < b.start }
-        if a.box.session.sessionId != b.box.session.sessionId { return a.box.session.sessionId < b.box.session.sessionId }
-        return a.seq < b.seq
-    }
-    static func == (a: PendingSession, b: PendingSession) -> Bool { a.seq == b.seq }
 }
 
 extension SessionOutcome {

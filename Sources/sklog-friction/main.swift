@@ -9,12 +9,12 @@ struct FrictionTool: ParsableCommand {
         commandName: "sklog-friction",
         abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
         discussion: """
-        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId
-        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance,
-        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs,
-        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start
-        time then session ID. --summary prints counts by type, rates per 100 turns,
-        frictionSessions and the frequent friction utterances instead (--output table, json or
+        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId \
+        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance, \
+        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs, \
+        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start \
+        time then session ID. --summary prints counts by type, rates per 100 turns, \
+        frictionSessions and the frequent friction utterances instead (--output table, json or \
         csv). Definitions and parameters: docs/friction.md.
 
         Examples:
@@ -60,25 +60,26 @@ struct FrictionTool: ParsableCommand {
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = summary ? nil : FrictionWriter(format: output == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
             var stats = FrictionSummary(types: types)
-            var failure: Error? = nil
+            try writer?.writeHeader()
+            // Events are encoded when their session closes and written session by session in
+            // (start, sessionId) order.
+            let ordered = StartOrderedOutput(out: target.buffer)
             let sessionizer = Sessionizer(options: options) { s in
-                guard failure == nil else { return }
                 if let writer {
-                    do {
-                        for e in s.friction where types.contains(e.type) { try writer.write(e) }
-                    } catch { failure = error }
+                    var bytes: [UInt8] = []
+                    for e in s.friction where types.contains(e.type) { writer.encode(e, into: &bytes) }
+                    ordered.add(s, bytes: bytes)
                 } else {
                     stats.add(s)
                 }
             }
-            sessionizer.emitInStartOrder = writer != nil
             try stream.forEach { rec in
                 stats.addTurn(rec)
                 sessionizer.add(rec)
-                if let failure { throw failure }
+                try ordered.release(sessionizer)
             }
             sessionizer.finish()
-            if let failure { throw failure }
+            try ordered.finish()
             if summary {
                 switch output ?? "table" {
                 case "json": try target.buffer.write(stats.json(top: top, redact: input.redact, options: options, accounting: stream.accounting.json))

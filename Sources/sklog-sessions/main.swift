@@ -9,12 +9,12 @@ struct Sessions: ParsableCommand {
         commandName: "sklog-sessions",
         abstract: "Reconstruct sessions: turns, path, outcome, friction, message IDs.",
         discussion: """
-        Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered by start
-        time then session ID: sessionId, userId, locale, stage, start, end, durationMs, turns,
-        outcome (failed, no_response, user_ended, skill_ended, unknown), endedBy, reopened, path
-        (the turns' steps then END:<outcome>), messageIds (every record of the session) and
-        friction counts by type. A session is the records sharing a sessionId; it ends at a
-        SessionEndedRequest, at a response with endSession true, or after --idle-timeout of
+        Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered by start \
+        time then session ID: sessionId, userId, locale, stage, start, end, durationMs, turns, \
+        outcome (failed, no_response, user_ended, skill_ended, unknown), endedBy, reopened, path \
+        (the turns' steps then END:<outcome>), messageIds (every record of the session) and \
+        friction counts by type. A session is the records sharing a sessionId; it ends at a \
+        SessionEndedRequest, at a response with endSession true, or after --idle-timeout of \
         record time without a record. See docs/sessions.md and docs/friction.md.
 
         Examples:
@@ -41,18 +41,21 @@ struct Sessions: ParsableCommand {
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = SessionWriter(format: RecordListFormat(rawValue: output)!, out: target.buffer, redact: input.redact)
-            var failure: Error? = nil
+            try writer.writeHeader()
+            // Sessions close in any order; each is encoded at once and written in (start,
+            // sessionId) order.
+            let ordered = StartOrderedOutput(out: target.buffer)
             let sessionizer = Sessionizer(options: options) { s in
-                guard failure == nil else { return }
-                do { try writer.write(s) } catch { failure = error }
+                var line: [UInt8] = []
+                writer.encode(s, into: &line)
+                ordered.add(s, bytes: line)
             }
-            sessionizer.emitInStartOrder = true
             try stream.forEach { rec in
                 sessionizer.add(rec)
-                if let failure { throw failure }
+                try ordered.release(sessionizer)
             }
             sessionizer.finish()
-            if let failure { throw failure }
+            try ordered.finish()
             if !input.quiet { Diagnostics.write(SessionSummary.line(sessionizer)) }
             return try ToolRun.finish(stream, input: input, target: target)
         }

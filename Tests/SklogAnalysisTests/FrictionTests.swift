@@ -138,3 +138,44 @@ import SklogRecords
         #expect(e[1].utterance == nil && e[1].signature == "PlayIntent(a=1, b=2)" && e[1].intent == "PlayIntent")
     }
 }
+
+@Suite struct FrictionSummaryTests {
+    static let lines = [
+        TR.launch(0, "m1"),
+        TR.intent(20_000, "m2", "AMAZON.FallbackIntent", #""utterance":"blah""#),
+        TR.intent(40_000, "m3", "PlayIntent", #""slots":{"song":"x"},"unhandled":true"#),
+        TR.intent(60_000, "m4", "AMAZON.StopIntent", "\"endSession\":true"),
+        TR.launch(70_000, "n1", sid: "S2"),
+    ]
+
+    func summary(_ types: Set<FrictionType> = Set(FrictionType.allCases)) -> FrictionSummary {
+        var s = FrictionSummary(types: types)
+        for l in Self.lines { s.addTurn(TR.record(l)) }
+        for x in TR.sessions(Self.lines).sessions { s.add(x) }
+        return s
+    }
+
+    @Test func countsRatesAndGroups() {
+        let s = summary()
+        #expect(s.turns == 5 && s.sessions == 2 && s.frictionSessions == 1)
+        #expect(s.count(.unhandled) == 2)
+        #expect(s.count(.termination) == 1)   // abandoned m3 is unhandled
+        #expect(s.count(.systemError) == 2)
+        #expect(s.rate(.unhandled) == 40)
+        // No turn carries a confidence: low-confidence is not available.
+        #expect(s.count(.lowConfidence) == nil && s.rate(.lowConfidence) == nil)
+        let top = s.top(10)
+        #expect(top.map(\.text) == ["PlayIntent(song=x)", "blah"])
+        #expect(top[0].total == 3 && top[0].counts[.termination] == 1 && !top[0].isUtterance)
+        #expect(top[1].isUtterance && top[1].counts[.unhandled] == 1)
+    }
+
+    @Test func typeSelection() {
+        let s = summary([.termination])
+        #expect(s.count(.unhandled) == nil)
+        #expect(s.count(.termination) == 1 && s.frictionSessions == 1)
+        #expect(FrictionType.parseList("barge_in, termination") == [.bargeIn, .termination])
+        #expect(FrictionType.parseList("bargeIns,low-confidence") == [.bargeIn, .lowConfidence])
+        #expect(FrictionType.parseList("nope") == nil)
+    }
+}

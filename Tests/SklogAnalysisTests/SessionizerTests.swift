@@ -1,6 +1,8 @@
 import Testing
 import SklogAnalysis
 import SklogRecords
+import SklogIO
+import Foundation
 
 @Suite struct SessionizerTests {
     @Test func endsAtSessionEndedRequest() {
@@ -124,5 +126,20 @@ import SklogRecords
         #expect(t.utterance == "play yesterday")
         #expect(t.confidence == .medium)
         #expect(t.latencyMs == 120 && t.speechMs == 900 && t.endSession == .no)
+    }
+}
+
+@Suite struct SessionWriterTests {
+    @Test func ndjsonLineEscapesAndOrders() throws {
+        let (ss, _) = TR.sessions([
+            TR.launch(0, "m\\\"1", "\"locale\":\"en-US\""), TR.intent(1000, "a-very-long-message-id-without-escapes-0123456789", "Play\\\\Intent"),
+            TR.ended(2000, "m3", "USER_INITIATED"),
+        ])
+        let path = TR.tempFile("", name: "writer.ndjson")
+        let out = try OutputBuffer(path: path)
+        try SessionWriter(format: .ndjson, out: out, redact: false).write(ss[0])
+        try out.flush()
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text == #"{"sessionId":"S1","userId":"U1","locale":"en-US","start":"2026-01-01T00:00:00.000Z","end":"2026-01-01T00:00:02.000Z","durationMs":2000,"turns":2,"outcome":"user_ended","endedBy":"session_ended_request","reopened":false,"path":["LaunchRequest","Play\\Intent","END:user_ended"],"messageIds":["m\"1","a-very-long-message-id-without-escapes-0123456789","m3"],"friction":{"barge_in":0,"termination":0,"unhandled":0,"low_confidence":0,"system_error":0}}"# + "\n")
     }
 }
