@@ -74,7 +74,7 @@ public struct DeferredEvent: Sendable {
 public final class BucketCells {
     public let start: Int64
     public let main = MetricsCell()
-    public var dims: [U64Map<MetricsCell>]
+    @exclusivity(unchecked) public var dims: [U64Map<MetricsCell>]
 
     init(start: Int64, dimensions: Int) {
         self.start = start
@@ -105,29 +105,29 @@ public final class MetricsAccumulator {
     public let options: MetricsOptions
     /// Keep cross-record events unresolved (for `--partial`).
     public let deferCrossRecordEvents: Bool
-    public internal(set) var whole: BucketCells
-    public internal(set) var buckets: [Int64: BucketCells] = [:]
-    private var lastBucket: BucketCells?
+    @exclusivity(unchecked) public internal(set) var whole: BucketCells
+    @exclusivity(unchecked) public internal(set) var buckets: [Int64: BucketCells] = [:]
+    @exclusivity(unchecked) private var lastBucket: BucketCells?
     /// Names of hashed values (intents, directives, products, via, dimension values, steps,
     /// friction utterances), stored once.
-    public internal(set) var names: [UInt64: String] = [:]
+    @exclusivity(unchecked) public internal(set) var names: [UInt64: String] = [:]
     /// Step pair hash -> (from step, to step); path hash -> steps.
-    public internal(set) var pairNames: [UInt64: (UInt64, UInt64)] = [:]
-    public internal(set) var pathNames: [UInt64: [UInt64]] = [:]
-    public internal(set) var minTs: Int64 = .max
-    public internal(set) var maxTs: Int64 = .min
-    public internal(set) var retention = U64Map<RetentionEntry>()
-    public internal(set) var deferred: [DeferredEvent] = []
+    @exclusivity(unchecked) public internal(set) var pairNames: [UInt64: (UInt64, UInt64)] = [:]
+    @exclusivity(unchecked) public internal(set) var pathNames: [UInt64: [UInt64]] = [:]
+    @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
+    @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
+    @exclusivity(unchecked) public internal(set) var retention = U64Map<RetentionEntry>()
+    @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
     /// The input accounting (set by the tool when the stream is done; summed by merges).
-    public var accounting = Accounting()
+    @exclusivity(unchecked) public var accounting = Accounting()
 
     // Online state of cross-record events.
-    private var subscriptionState = U64Map<UInt8>()
-    private var latestChange = U64Map<[PropertyHash]>()
-    private var scratchProps: [PropertyHash] = []
-    private var scratchBytes: [UInt8] = []
-    private var targets: [MetricsCell] = []
-    private var dimScratch: [UInt64]
+    @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
+    @exclusivity(unchecked) private var latestChange = U64Map<[PropertyHash]>()
+    @exclusivity(unchecked) private var scratchProps: [PropertyHash] = []
+    @exclusivity(unchecked) private var scratchBytes: [UInt8] = []
+    @exclusivity(unchecked) private var targets: [MetricsCell] = []
+    @exclusivity(unchecked) private var dimScratch: [UInt64]
 
     public init(options: MetricsOptions, deferCrossRecordEvents: Bool = false) {
         self.options = options

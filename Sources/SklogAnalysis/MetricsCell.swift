@@ -28,7 +28,7 @@ public enum Counter: Int, CaseIterable, Sendable {
 /// What a record is, for the metrics (SPEC 5.1 and section 6). Event types are recognized first,
 /// so that an event record of a smart home skill (`skillType: smart_home`) is never taken for a
 /// directive.
-public enum RecordKind: UInt8, Sendable {
+public enum RecordKind: UInt8, CaseIterable, Sendable {
     case launch, intent, sessionEnded, play
     case discovery, reportState, directive, changeReport
     case skillEnabled, skillDisabled, skillAccountLinked, skillEventOther
@@ -137,32 +137,41 @@ public struct NewKeys: OptionSet, Sendable {
 /// Integer counters, distinct-user sets, exact latency histograms and keyed stats: all mergeable
 /// by addition and union.
 public final class MetricsCell {
-    public var c = [Int64](repeating: 0, count: Counter.allCases.count)
-    public var customers = U64Set()
-    public var turnUsers = U64Set()
-    public var sessionUsers = U64Set()
-    public var endpointLatency = LatencyHistogram()
-    public var discoveryLatency = LatencyHistogram()
-    public var capabilityLatency = LatencyHistogram()
-    public var reportStateLatency = LatencyHistogram()
+    /// The counters (indexed by `Counter`), in memory owned by the cell: no bounds, uniqueness or
+    /// exclusivity checks on the hot path.
+    public let counters: UnsafeMutablePointer<Int64>
+    @exclusivity(unchecked) public var customers = U64Set()
+    @exclusivity(unchecked) public var turnUsers = U64Set()
+    @exclusivity(unchecked) public var sessionUsers = U64Set()
+    @exclusivity(unchecked) public var endpointLatency = LatencyHistogram()
+    @exclusivity(unchecked) public var discoveryLatency = LatencyHistogram()
+    @exclusivity(unchecked) public var capabilityLatency = LatencyHistogram()
+    @exclusivity(unchecked) public var reportStateLatency = LatencyHistogram()
     /// Per error type (MetricCatalog.tokenErrorTypes): authorization_code then refresh_token.
-    public var accessErrors = [Int64](repeating: 0, count: 8)
-    public var refreshErrors = [Int64](repeating: 0, count: 8)
-    public var intents = U64Map<IntentStat>()
-    public var directives = U64Map<DirectiveStat>()
-    public var products = U64Map<Int64>()
-    public var viaInitiated = U64Map<Int64>()
-    public var viaCompleted = U64Map<Int64>()
-    public var pairs = U64Map<PairStat>()
-    public var steps = U64Map<U64Set>()
+    @exclusivity(unchecked) public var accessErrors = [Int64](repeating: 0, count: 8)
+    @exclusivity(unchecked) public var refreshErrors = [Int64](repeating: 0, count: 8)
+    @exclusivity(unchecked) public var intents = U64Map<IntentStat>()
+    @exclusivity(unchecked) public var directives = U64Map<DirectiveStat>()
+    @exclusivity(unchecked) public var products = U64Map<Int64>()
+    @exclusivity(unchecked) public var viaInitiated = U64Map<Int64>()
+    @exclusivity(unchecked) public var viaCompleted = U64Map<Int64>()
+    @exclusivity(unchecked) public var pairs = U64Map<PairStat>()
+    @exclusivity(unchecked) public var steps = U64Map<U64Set>()
     // Whole input only.
-    public var topPaths = U64Map<Int64>()
-    public var frictionUtterances = U64Map<[Int64]>()
+    @exclusivity(unchecked) public var topPaths = U64Map<Int64>()
+    @exclusivity(unchecked) public var frictionUtterances = U64Map<[Int64]>()
 
-    public init() {}
+    public init() {
+        counters = .allocate(capacity: Counter.allCases.count)
+        counters.initialize(repeating: 0, count: Counter.allCases.count)
+    }
+    deinit { counters.deallocate() }
 
-    @inline(__always) func inc(_ k: Counter, _ by: Int64 = 1) { c[k.rawValue] &+= by }
-    @inline(__always) public subscript(_ k: Counter) -> Int64 { c[k.rawValue] }
+    @inline(__always) func inc(_ k: Counter, _ by: Int64 = 1) { counters[k.rawValue] &+= by }
+    @inline(__always) public subscript(_ k: Counter) -> Int64 {
+        get { counters[k.rawValue] }
+        set { counters[k.rawValue] = newValue }
+    }
 
     /// Adds one record. Returns which keyed maps got a new key.
     @inline(__always)
@@ -293,7 +302,7 @@ public final class MetricsCell {
     // MARK: Merge
 
     public func merge(_ o: MetricsCell) {
-        for i in c.indices { c[i] &+= o.c[i] }
+        for i in 0..<Counter.allCases.count { counters[i] &+= o.counters[i] }
         customers.formUnion(o.customers)
         turnUsers.formUnion(o.turnUsers)
         sessionUsers.formUnion(o.sessionUsers)

@@ -104,10 +104,10 @@ extension MetricsAccumulator {
     private func writeCell(_ c: MetricsCell, _ o: inout JSONOut) {
         o.raw("{\"c\":{")
         var first = true
-        for k in Counter.allCases where c.c[k.rawValue] != 0 {
+        for k in Counter.allCases where c[k] != 0 {
             if !first { o.raw(",") }
             first = false
-            o.string(k.key); o.raw(":"); o.int(c.c[k.rawValue])
+            o.string(k.key); o.raw(":"); o.int(c[k])
         }
         o.raw("}")
         func set(_ name: String, _ s: U64Set) {
@@ -263,7 +263,7 @@ extension MetricsAccumulator {
     private static func readCell(_ v: JSONValue, into c: MetricsCell, _ bad: (String) -> PartialStateError) throws {
         for (k, n) in v["c"]?.members ?? [] {
             guard let counter = Counter.byKey[k] else { throw bad("unknown counter \(k)") }
-            c.c[counter.rawValue] = n.int ?? 0
+            c[counter] = n.int ?? 0
         }
         func set(_ name: String) throws -> U64Set {
             var s = U64Set()
