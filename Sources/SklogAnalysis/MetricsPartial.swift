@@ -156,12 +156,14 @@ extension MetricsAccumulator {
     // MARK: Reading
 
     public struct PartialStateError: Error, CustomStringConvertible {
-        public let description: String
+        public let name: String
+        public let message: String
+        public var description: String { "\(name): \(message)" }
     }
 
     /// Reads a partial state written by `partialState()`.
     public static func fromPartialState(_ bytes: [UInt8], name: String = "partial state") throws -> MetricsAccumulator {
-        func bad(_ m: String) -> PartialStateError { PartialStateError(description: "\(name): \(m)") }
+        func bad(_ m: String) -> PartialStateError { PartialStateError(name: name, message: m) }
         let doc: JSONValue
         do { doc = try JSONValue.parse(bytes) } catch let e as JSONValue.ParseError {
             throw bad("not a JSON document (\(e.message) at byte \(e.offset))")
