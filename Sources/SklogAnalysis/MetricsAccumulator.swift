@@ -40,12 +40,6 @@ public struct MetricsOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// Per customer: the ISO week of the first turn, and bit k = a turn in that week + k (k <= 12).
-public struct RetentionEntry: Sendable {
-    public var first: Int32
-    public var mask: UInt16
-}
-
 /// A smart home property: hash of its path in the `state` object, hash of its value.
 public struct PropertyHash: Sendable, Equatable {
     public var key: UInt64
@@ -116,7 +110,6 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) public internal(set) var pathNames: [UInt64: [UInt64]] = [:]
     @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
     @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
-    @exclusivity(unchecked) public internal(set) var retention = U64Map<RetentionEntry>()
     @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
     /// The input accounting (set by the tool when the stream is done; summed by merges).
     @exclusivity(unchecked) public var accounting = Accounting()
@@ -196,7 +189,7 @@ public final class MetricsAccumulator {
             for d in 0..<nd where dimScratch[d] != 0 { _ = b.cell(d, dimScratch[d]).cell.add(r, kind, h) }
         }
 
-        if kind.isTurn && h.user != 0 { addRetention(h.user, ts) }
+        if kind.isTurn && h.user != 0 { whole.main.users.addWeek(h.user, Self.weekIndex(ts)) }
 
         switch kind {
         case .changeReport, .reportState:
@@ -250,25 +243,6 @@ public final class MetricsAccumulator {
         Int32(truncatingIfNeeded: Timestamp.floorDiv(Timestamp.weekStart(ts) + weekOffset, weekMs))
     }
     static func weekStart(index w: Int32) -> Int64 { Int64(w) * weekMs - weekOffset }
-
-    @inline(__always)
-    private func addRetention(_ user: UInt64, _ ts: Int64) {
-        let w = Self.weekIndex(ts)
-        retention.update(user, make: { RetentionEntry(first: w, mask: 0) }) { e in
-            Self.mergeRetention(&e, RetentionEntry(first: w, mask: 1))
-        }
-    }
-
-    /// Union of two customers' week sets, keeping weeks 0...12 after the earlier first week.
-    static func mergeRetention(_ a: inout RetentionEntry, _ b: RetentionEntry) {
-        if a.mask == 0 { a = b; return }
-        var lo = a, hi = b
-        if b.first < a.first { lo = b; hi = a }
-        let shift = Int(hi.first) - Int(lo.first)
-        var mask = lo.mask
-        if shift <= 12 { mask |= UInt16(truncatingIfNeeded: (UInt32(hi.mask) << UInt32(shift)) & 0x1FFF) }
-        a = RetentionEntry(first: lo.first, mask: mask)
-    }
 
     // MARK: Cross-record events
 
@@ -401,7 +375,7 @@ public final class MetricsAccumulator {
         forSessionCells { c in
             c.inc(.sessions)
             c.inc(outcome)
-            c.sessionUsers.insert(user)
+            c.users.mark(user, UserTable.session)
             if !s.friction.isEmpty { c.inc(.frictionSessions) }
             for p in distinctPairs {
                 c.pairs.update(p, make: PairStat.init) { ps in ps.sessions += 1; ps.customers.insert(user) }
@@ -506,9 +480,6 @@ public final class MetricsAccumulator {
         for (k, v) in o.pathNames where pathNames[k] == nil { pathNames[k] = v }
         minTs = min(minTs, o.minTs)
         maxTs = max(maxTs, o.maxTs)
-        for (u, e) in o.retention.pairs {
-            retention.update(u, make: { RetentionEntry(first: e.first, mask: 0) }) { Self.mergeRetention(&$0, e) }
-        }
         deferred.append(contentsOf: o.deferred)
         accounting.merge(o.accounting)
     }
@@ -520,7 +491,6 @@ public final class MetricsAccumulator {
     func setNames(_ n: [UInt64: String], pairs: [UInt64: (UInt64, UInt64)], paths: [UInt64: [UInt64]]) {
         names = n; pairNames = pairs; pathNames = paths
     }
-    func setRetention(_ r: U64Map<RetentionEntry>) { retention = r }
     func setDeferred(_ d: [DeferredEvent]) { deferred = d }
 }
 
