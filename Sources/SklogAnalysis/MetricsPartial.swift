@@ -462,11 +462,11 @@ public indirect enum JSONValue: Sendable {
         mutating func string() throws -> String {
             var sc = JSONScanner(b)
             sc.pos = i
-            let r: (start: Int, end: Int, escaped: Bool)
+            let r: (start: Int, end: Int)
             do { r = try sc.scanString() } catch { throw fail("unterminated string") }
             i = sc.pos
             let raw = UnsafeRawBufferPointer(rebasing: b[r.start..<r.end])
-            if !r.escaped { return String(decoding: raw, as: UTF8.self) }
+            if !raw.contains(0x5c) { return String(decoding: raw, as: UTF8.self) }
             var out: [UInt8] = []
             JSONText.unescape(raw, into: &out)
             return String(decoding: out, as: UTF8.self)

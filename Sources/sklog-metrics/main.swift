@@ -46,14 +46,7 @@ struct Metrics: ParsableCommand {
     @Option(help: ArgumentHelp("How many top paths and frequent friction utterances to list.", valueName: "n"))
     var top: Int = 20
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends when no record of it arrives for this long.", valueName: "duration"))
-    var idleTimeout: String = "10m"
-
-    @Option(name: .customLong("barge-in-allowance"), help: ArgumentHelp("Allowance for the user's words and recognition in barge-in detection.", valueName: "duration"))
-    var bargeInAllowance: String = "1000ms"
-
-    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Low-confidence friction: LOW (default) or MEDIUM (also counts medium).", valueName: "level"))
-    var minConfidence: String = "LOW"
+    @OptionGroup var session: SessionOptionsGroup
 
     func validate() throws {
         guard MetricsFormat(rawValue: format) != nil else { throw ValidationError("--format must be table, json, csv or prometheus (the input format is --input-format)") }
@@ -64,16 +57,7 @@ struct Metrics: ParsableCommand {
         _ = try MetricsRun.conditions(failIf)
     }
 
-    func sessionOptions() throws -> SessionOptions {
-        var o = SessionOptions()
-        guard let idle = Timestamp.parseDuration(idleTimeout) else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }
-        guard let allowance = Timestamp.parseDuration(bargeInAllowance) else { throw ValidationError("invalid --barge-in-allowance '\(bargeInAllowance)'") }
-        guard ["LOW", "MEDIUM"].contains(minConfidence.uppercased()) else { throw ValidationError("--min-confidence must be LOW or MEDIUM") }
-        o.idleTimeoutMs = idle
-        o.bargeInAllowanceMs = allowance
-        o.countMediumAsLow = minConfidence.uppercased() == "MEDIUM"
-        return o
-    }
+    func sessionOptions() throws -> SessionOptions { try session.sessionOptions() }
 
     func metricsOptions(_ s: SessionOptions) -> MetricsOptions {
         var o = MetricsOptions()
@@ -81,7 +65,7 @@ struct Metrics: ParsableCommand {
         o.by = by.compactMap(MetricsOptions.Dimension.init)
         o.redact = input.redact
         o.top = top
-        o.sessionParameters = "idle=\(s.idleTimeoutMs),allowance=\(s.bargeInAllowanceMs),medium=\(s.countMediumAsLow)"
+        o.sessionParameters = "idle=\(s.idleTimeoutMs),allowance=\(s.bargeInAllowanceMs),retry=\(s.retryWindowMs),medium=\(s.countMediumAsLow),model=\(s.modelIntents?.sorted().joined(separator: "|") ?? "-")"
         return o
     }
 
@@ -107,15 +91,14 @@ struct Metrics: ParsableCommand {
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let acc = MetricsAccumulator(options: options, deferCrossRecordEvents: partial)
-            // The Sessionizer plugs in here (SPEC 5.2/5.3): every record goes to it too, and each
-            // closed session (with its outcome and friction events) goes to the metrics:
-            //   let sessionizer = Sessionizer(options: sessionOptions) { acc.add(session: $0) }
+            // Every record goes to the metrics and to the Sessionizer; each closed session (with
+            // its outcome and friction events, SPEC 5.2/5.3) goes to the metrics too.
+            let sessionizer = Sessionizer(options: sessionOptions) { acc.add(session: $0) }
             try stream.forEach { rec in
                 acc.add(rec)
-                //   sessionizer.add(rec)
+                sessionizer.add(rec)
             }
-            //   sessionizer.finish()
-            _ = sessionOptions
+            sessionizer.finish()
             acc.accounting = stream.accounting
             let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target,
                                                colorAllowed: outFile.path == nil)
