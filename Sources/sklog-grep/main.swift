@@ -8,16 +8,13 @@ struct Grep: ParsableCommand {
         commandName: "sklog-grep",
         abstract: "Select log records by message ID, field regex, time, type, intent, outcome or latency.",
         discussion: """
-        Reads logs or canonical records and writes the selected records (canonical NDJSON). All
-        given criteria must hold; -v selects the others. Exit status 1 when nothing is selected.
-        Regexes are PCRE2 (JIT), matched on bytes; a pattern that backtracks catastrophically stops
-        with an error instead of hanging.
+        Reads logs or canonical records and writes the selected records (canonical NDJSON). All given criteria must hold; -v selects the others. Exit status 1 when nothing is selected. Regexes are PCRE2 (JIT), matched on bytes; a pattern that backtracks catastrophically stops with an error instead of hanging.
 
         Examples:
           sklog grep --ids failed.csv --session-context logs/*.gz
           sklog grep --intent '^Play' --min-latency 3000 logs/*.gz | jq .messageId
           sklog grep --field 'errorType=TIMEOUT|NoHandler' -c logs/*.gz
-          sklog cat logs/*.gz | sklog grep --since 2026-11-24 --outcome error,no_response
+          sklog cat logs/*.gz | sklog grep --outcome error,no_response
         """,
         version: sklogVersion)
 
