@@ -96,9 +96,11 @@ public final class BucketCells {
 /// record of the stream in order and every session the sessionizer closes (in any order), then
 /// call `result()`; or write `partialState()` and merge parts with `merge(_:)`.
 public final class MetricsAccumulator {
-    public let options: MetricsOptions
+    public var options: MetricsOptions { storedOptions }
+    private let storedOptions: MetricsOptions
     /// Keep cross-record events unresolved (for `--partial`).
-    public let deferCrossRecordEvents: Bool
+    public var deferCrossRecordEvents: Bool { storedDefer }
+    private let storedDefer: Bool
     @exclusivity(unchecked) public internal(set) var whole: BucketCells
     @exclusivity(unchecked) public internal(set) var buckets: [Int64: BucketCells] = [:]
     @exclusivity(unchecked) private var lastBucket: BucketCells?
@@ -111,8 +113,13 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
     @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
     @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
-    /// The input accounting (set by the tool when the stream is done; summed by merges).
-    @exclusivity(unchecked) public var accounting = Accounting()
+    /// The input accounting (set by the tool when the stream is done; summed by merges). A
+    /// computed property, like `options`: other modules never depend on this class's layout.
+    public var accounting: Accounting {
+        get { storedAccounting }
+        set { storedAccounting = newValue }
+    }
+    private var storedAccounting = Accounting()
 
     // Online state of cross-record events.
     @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
@@ -123,8 +130,8 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) private var dimScratch: [UInt64]
 
     public init(options: MetricsOptions, deferCrossRecordEvents: Bool = false) {
-        self.options = options
-        self.deferCrossRecordEvents = deferCrossRecordEvents
+        storedOptions = options
+        storedDefer = deferCrossRecordEvents
         whole = BucketCells(start: .min, dimensions: options.by.count)
         dimScratch = Array(repeating: 0, count: options.by.count)
     }
