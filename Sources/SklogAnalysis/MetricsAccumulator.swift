@@ -96,9 +96,11 @@ public final class BucketCells {
 /// record of the stream in order and every session the sessionizer closes (in any order), then
 /// call `result()`; or write `partialState()` and merge parts with `merge(_:)`.
 public final class MetricsAccumulator {
-    public let options: MetricsOptions
+    public var options: MetricsOptions { storedOptions }
+    private let storedOptions: MetricsOptions
     /// Keep cross-record events unresolved (for `--partial`).
-    public let deferCrossRecordEvents: Bool
+    public var deferCrossRecordEvents: Bool { storedDefer }
+    private let storedDefer: Bool
     @exclusivity(unchecked) public internal(set) var whole: BucketCells
     @exclusivity(unchecked) public internal(set) var buckets: [Int64: BucketCells] = [:]
     @exclusivity(unchecked) private var lastBucket: BucketCells?
@@ -111,8 +113,13 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
     @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
     @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
-    /// The input accounting (set by the tool when the stream is done; summed by merges).
-    @exclusivity(unchecked) public var accounting = Accounting()
+    /// The input accounting (set by the tool when the stream is done; summed by merges). A
+    /// computed property, like `options`: other modules never depend on this class's layout.
+    public var accounting: Accounting {
+        get { storedAccounting }
+        set { storedAccounting = newValue }
+    }
+    private var storedAccounting = Accounting()
 
     // Online state of cross-record events.
     @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
@@ -121,12 +128,19 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) private var scratchBytes: [UInt8] = []
     @exclusivity(unchecked) private var targets: [MetricsCell] = []
     @exclusivity(unchecked) private var dimScratch: [UInt64]
+    @exclusivity(unchecked) private var scratchDims: [UInt64]
+    @exclusivity(unchecked) private var scratchSteps: [UInt64] = []
+    @exclusivity(unchecked) private var scratchDistinct: [UInt64] = []
+    @exclusivity(unchecked) private var scratchPairs: [UInt64] = []
+    /// Hashes whose name (or pair) is already recorded, for the session path.
+    @exclusivity(unchecked) private var namedHashes = U64Set()
 
     public init(options: MetricsOptions, deferCrossRecordEvents: Bool = false) {
-        self.options = options
-        self.deferCrossRecordEvents = deferCrossRecordEvents
+        storedOptions = options
+        storedDefer = deferCrossRecordEvents
         whole = BucketCells(start: .min, dimensions: options.by.count)
         dimScratch = Array(repeating: 0, count: options.by.count)
+        scratchDims = dimScratch
     }
 
     // MARK: Records
@@ -324,37 +338,42 @@ public final class MetricsAccumulator {
         if s.end > maxTs { maxTs = s.end }
         let user = s.userHash ?? s.userId.map { byteHash($0) } ?? 0
 
-        // Steps, distinct steps and distinct step pairs of the session.
-        let path = s.path
-        var stepHashes: [UInt64] = []
-        stepHashes.reserveCapacity(path.count)
-        for (i, step) in path.enumerated() {
-            let h = byteHash(step)
+        // Steps (turns, then END:<outcome>), distinct steps and distinct step pairs. Scratch
+        // arrays are reused; a name is stored the first time its hash is seen.
+        // (Swapped out of the members so that they are uniquely referenced: no copy on write.)
+        var stepHashes: [UInt64] = [], distinctSteps: [UInt64] = [], distinctPairs: [UInt64] = []
+        swap(&stepHashes, &scratchSteps); swap(&distinctSteps, &scratchDistinct); swap(&distinctPairs, &scratchPairs)
+        stepHashes.removeAll(keepingCapacity: true)
+        distinctSteps.removeAll(keepingCapacity: true)
+        distinctPairs.removeAll(keepingCapacity: true)
+        defer { swap(&stepHashes, &scratchSteps); swap(&distinctSteps, &scratchDistinct); swap(&distinctPairs, &scratchPairs) }
+        for t in s.turns {
+            let h = byteHash(t.step)
             stepHashes.append(h)
-            if names[h] == nil { names[h] = path[i] }
+            if namedHashes.insert(h) { names[h] = t.step }
         }
-        var distinctSteps: [UInt64] = []
+        let end = Self.endSteps[Self.outcomeIndex(s.outcome)]
+        stepHashes.append(end.hash)
+        if namedHashes.insert(end.hash) { names[end.hash] = end.name }
         for h in stepHashes where !distinctSteps.contains(h) { distinctSteps.append(h) }
-        var distinctPairs: [UInt64] = []
         if stepHashes.count > 1 {
             for i in 1..<stepHashes.count {
                 let p = Self.pairHash(stepHashes[i - 1], stepHashes[i])
                 if !distinctPairs.contains(p) {
                     distinctPairs.append(p)
-                    if pairNames[p] == nil { pairNames[p] = (stepHashes[i - 1], stepHashes[i]) }
+                    if namedHashes.insert(p) { pairNames[p] = (stepHashes[i - 1], stepHashes[i]) }
                 }
             }
         }
 
-        let sessionDims: [UInt64] = options.by.map { d in
-            switch d {
-            case .locale: s.locale.map { byteHash($0) } ?? 0
-            case .stage: s.stage.map { byteHash($0) } ?? 0
-            case .intent, .requestType: 0
-            }
-        }
-        for (d, v) in sessionDims.enumerated() where v != 0 && names[v] == nil {
-            names[v] = options.by[d] == .locale ? s.locale : s.stage
+        var sessionDims: [UInt64] = []
+        swap(&sessionDims, &scratchDims)
+        defer { swap(&sessionDims, &scratchDims) }
+        for (d, dim) in options.by.enumerated() {
+            let value: String? = dim == .locale ? s.locale : dim == .stage ? s.stage : nil
+            let v = value.map { byteHash($0) } ?? 0
+            sessionDims[d] = v
+            if v != 0 && namedHashes.insert(v) { names[v] = value }
         }
         func forSessionCells(_ body: (MetricsCell) -> Void) {
             body(whole.main)
@@ -402,17 +421,22 @@ public final class MetricsAccumulator {
             }
             if ev.ts < minTs { minTs = ev.ts }
             if ev.ts > maxTs { maxTs = ev.ts }
-            let intentHash = ev.intent.map { byteHash($0) } ?? 0
-            let requestType = ev.intent == nil ? "LaunchRequest" : "IntentRequest"
-            let evDims: [UInt64] = options.by.enumerated().map { d, dim in
-                switch dim {
-                case .locale, .stage: sessionDims[d]
-                case .intent: intentHash
-                case .requestType: byteHash(requestType)
+            var evDims: [UInt64] = []
+            swap(&evDims, &dimScratch)
+            defer { swap(&evDims, &dimScratch) }
+            if !options.by.isEmpty {
+                let intentHash = ev.intent.map { byteHash($0) } ?? 0
+                let requestType = ev.intent == nil ? Self.launchRequest : Self.intentRequest
+                for (d, dim) in options.by.enumerated() {
+                    let v: UInt64
+                    switch dim {
+                    case .locale, .stage: v = sessionDims[d]
+                    case .intent: v = intentHash
+                    case .requestType: v = requestType.hash
+                    }
+                    evDims[d] = v
+                    if v != 0 && namedHashes.insert(v) { names[v] = dim == .intent ? ev.intent : requestType.name }
                 }
-            }
-            for (d, v) in evDims.enumerated() where v != 0 && names[v] == nil {
-                names[v] = options.by[d] == .intent ? ev.intent : requestType
             }
             whole.main.inc(counter)
             for (d, v) in evDims.enumerated() where v != 0 { whole.cell(d, v).cell.inc(counter) }
@@ -422,11 +446,23 @@ public final class MetricsAccumulator {
             }
             let key = frictionKey(ev)
             let kh = byteHash(key)
-            if whole.main.frictionUtterances.update(kh, make: { [Int64](repeating: 0, count: 5) }, { $0[slot] += 1 }) {
-                names[kh] = key
-            }
+            whole.main.frictionUtterances.update(kh, make: { [Int64](repeating: 0, count: 5) }, { $0[slot] += 1 })
+            if namedHashes.insert(kh) { names[kh] = key }
         }
     }
+
+    static let endSteps: [(name: String, hash: UInt64)] = SessionOutcome.allCases.map { ("END:\($0.rawValue)", byteHash("END:\($0.rawValue)")) }
+    static func outcomeIndex(_ o: SessionOutcome) -> Int {
+        switch o {
+        case .failed: 0
+        case .noResponse: 1
+        case .userEnded: 2
+        case .skillEnded: 3
+        case .unknown: 4
+        }
+    }
+    static let launchRequest = (name: "LaunchRequest", hash: byteHash("LaunchRequest"))
+    static let intentRequest = (name: "IntentRequest", hash: byteHash("IntentRequest"))
 
     static func pairHash(_ a: UInt64, _ b: UInt64) -> UInt64 { mix64(a &* 0x9E37_79B9_7F4A_7C15 ^ (b &+ 0x632B_E59B_D9B4_E019)) }
 
