@@ -113,13 +113,14 @@ public struct Record {
     public var isLaunch: Bool { equals(requestType, "LaunchRequest") }
     public var isIntentRequest: Bool { equals(requestType, "IntentRequest") }
     public var isSessionEnded: Bool { equals(requestType, "SessionEndedRequest") }
-    /// A smart home directive (not an event such as Alexa.ChangeReport).
+    /// A smart home directive: an `Alexa.*` request of a smart home skill (not an event such as
+    /// `Alexa.ChangeReport`, and not a custom skill's `Alexa.Presentation.*` and similar requests,
+    /// nor a smart home skill's OAuth or account-linking records).
     public var isSmartHomeDirective: Bool {
-        guard requestType.isPresent else { return false }
-        if equals(skillType, "smart_home") || hasPrefix(requestType, "Alexa.") {
-            return !equals(requestType, "Alexa.ChangeReport") && !hasPrefix(requestType, "AlexaSkillEvent.")
-        }
-        return false
+        guard hasPrefix(requestType, "Alexa."), !equals(requestType, "Alexa.ChangeReport") else { return false }
+        if skillType.isPresent { return equals(skillType, "smart_home") }
+        return !hasPrefix(requestType, "Alexa.Presentation.") && !hasPrefix(requestType, "Alexa.DataStore.")
+            && !hasPrefix(requestType, "Alexa.Advertisement.") && !equals(requestType, "Alexa.Authorization.Grant")
     }
     /// Turns and smart home directives: what endpoint latency and response are measured over.
     public var isEndpointRequest: Bool { isTurn || isSmartHomeDirective }

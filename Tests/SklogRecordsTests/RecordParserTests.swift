@@ -139,3 +139,19 @@ import Testing
         }
     }
 }
+
+@Suite struct RecordDefinitionsTests {
+    @Test(arguments: [
+        (#""skillType":"smart_home","requestType":"Alexa.PowerController.TurnOn""#, true),
+        (#""requestType":"Alexa.Discovery.Discover""#, true),
+        (#""skillType":"smart_home","requestType":"Alexa.ChangeReport""#, false),
+        (#""skillType":"smart_home","requestType":"OAuth.Token""#, false),
+        (#""skillType":"custom","requestType":"Alexa.Presentation.APL.UserEvent""#, false),
+        (#""requestType":"Alexa.Presentation.APL.UserEvent""#, false),
+        (#""requestType":"IntentRequest""#, false),
+    ])
+    func smartHomeDirectives(fields: String, directive: Bool) throws {
+        let r = try parse(#"{"ts":"2026-11-24T10:00:00.000Z","messageId":"m",\#(fields)}"#)
+        #expect(r.isSmartHomeDirective == directive)
+    }
+}
