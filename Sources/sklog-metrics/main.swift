@@ -1,1 +1,127 @@
-print("sklog-metrics")
+import ArgumentParser
+import SklogAnalysis
+import SklogCLI
+import SklogIO
+import SklogRecords
+import SklogReport
+
+struct Metrics: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-metrics",
+        abstract: "Every metric of the console's Analytics pages, computed from logs: by period and dimension, as a table, JSON, CSV or Prometheus.",
+        discussion: """
+        Metric identifiers, definitions and formats: docs/metrics.md. A metric whose source events
+        are absent from the input is n/a (null), never 0.
+
+        Examples:
+          sklog metrics logs/*.gz
+          sklog metrics --period day --by locale --format csv logs/*.gz > metrics.csv
+          sklog metrics --fail-if 'endpointLatencyP90>2000' --fail-if 'unhandledRequestsRate>5' logs/*.gz
+          sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial -o part1.json
+          sklog metrics --merge part*.json --format json
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var outFile: OutputFileOption
+
+    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus.", valueName: "format"))
+    var format: String = "table"
+
+    @Option(help: ArgumentHelp("Also compute every metric per period (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"))
+    var period: String?
+
+    @Option(help: ArgumentHelp("Break the metrics down by locale, stage, intent or requestType (repeatable).", valueName: "dimension"))
+    var by: [String] = []
+
+    @Option(name: .customLong("fail-if"), help: ArgumentHelp("Exit with status 4 when this condition holds on the totals, e.g. 'endpointLatencyP90>2000' or 'endpointSuccessRate<95%' (repeatable).", valueName: "condition"))
+    var failIf: [String] = []
+
+    @Flag(help: "Write a mergeable partial state (JSON) instead of the metrics.")
+    var partial = false
+
+    @Flag(help: "The files are partial states written by --partial: merge them and print what one run over all the inputs prints.")
+    var merge = false
+
+    @Option(help: ArgumentHelp("How many top paths and frequent friction utterances to list.", valueName: "n"))
+    var top: Int = 20
+
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends when no record of it arrives for this long.", valueName: "duration"))
+    var idleTimeout: String = "10m"
+
+    @Option(name: .customLong("barge-in-allowance"), help: ArgumentHelp("Allowance for the user's words and recognition in barge-in detection.", valueName: "duration"))
+    var bargeInAllowance: String = "1000ms"
+
+    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Low-confidence friction: LOW (default) or MEDIUM (also counts medium).", valueName: "level"))
+    var minConfidence: String = "LOW"
+
+    func validate() throws {
+        guard MetricsFormat(rawValue: format) != nil else { throw ValidationError("--format must be table, json, csv or prometheus (the input format is --input-format)") }
+        if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
+        for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent or requestType") }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        _ = try sessionOptions()
+        _ = try MetricsRun.conditions(failIf)
+    }
+
+    func sessionOptions() throws -> SessionOptions {
+        var o = SessionOptions()
+        guard let idle = Timestamp.parseDuration(idleTimeout) else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }
+        guard let allowance = Timestamp.parseDuration(bargeInAllowance) else { throw ValidationError("invalid --barge-in-allowance '\(bargeInAllowance)'") }
+        guard ["LOW", "MEDIUM"].contains(minConfidence.uppercased()) else { throw ValidationError("--min-confidence must be LOW or MEDIUM") }
+        o.idleTimeoutMs = idle
+        o.bargeInAllowanceMs = allowance
+        o.countMediumAsLow = minConfidence.uppercased() == "MEDIUM"
+        return o
+    }
+
+    func metricsOptions(_ s: SessionOptions) -> MetricsOptions {
+        var o = MetricsOptions()
+        o.period = period.flatMap(MetricsOptions.Period.init)
+        o.by = by.compactMap(MetricsOptions.Dimension.init)
+        o.redact = input.redact
+        o.top = top
+        o.sessionParameters = "idle=\(s.idleTimeoutMs),allowance=\(s.bargeInAllowanceMs),medium=\(s.countMediumAsLow)"
+        return o
+    }
+
+    func run() throws {
+        ToolRun.main("sklog-metrics") {
+            let conditions = try MetricsRun.conditions(failIf)
+            let sessionOptions = try sessionOptions()
+            let options = metricsOptions(sessionOptions)
+            let fmt = MetricsFormat(rawValue: format)!
+
+            if merge {
+                let acc = try MetricsRun.merge(input.files)
+                if (period != nil || !by.isEmpty) && (acc.options.period != options.period || acc.options.by != options.by) {
+                    throw ValidationError("--period and --by must match the partial states' (\(acc.options.period?.rawValue ?? "none"); \(acc.options.by.map(\.rawValue).joined(separator: ",")))")
+                }
+                let target = try OutputTarget(path: outFile.path, strict: false)
+                let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target, colorAllowed: outFile.path == nil)
+                try target.finish()
+                if !input.quiet { Diagnostics.write("sklog-metrics: merged \(input.files.count) partial states: \(acc.accounting.summaryLine)") }
+                return acc.accounting.isDamaged ? ExitStatus.damaged : status
+            }
+
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let acc = MetricsAccumulator(options: options, deferCrossRecordEvents: partial)
+            // The Sessionizer plugs in here (SPEC 5.2/5.3): every record goes to it too, and each
+            // closed session (with its outcome and friction events) goes to the metrics:
+            //   let sessionizer = Sessionizer(options: sessionOptions) { acc.add(session: $0) }
+            try stream.forEach { rec in
+                acc.add(rec)
+                //   sessionizer.add(rec)
+            }
+            //   sessionizer.finish()
+            _ = sessionOptions
+            acc.accounting = stream.accounting
+            let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target,
+                                               colorAllowed: outFile.path == nil)
+            return try ToolRun.finish(stream, input: input, target: target, status: status)
+        }
+    }
+}
+
+Metrics.sklogMain()

@@ -1,0 +1,574 @@
+import SklogRecords
+
+/// Options of a metrics run that change what is counted (and must agree when partial states are
+/// merged).
+public struct MetricsOptions: Sendable, Equatable {
+    public enum Period: String, CaseIterable, Sendable {
+        case m15 = "15m", hour, day, week
+
+        public var milliseconds: Int64 {
+            switch self {
+            case .m15: 900_000
+            case .hour: 3_600_000
+            case .day: 86_400_000
+            case .week: 604_800_000
+            }
+        }
+
+        /// Start of the UTC bucket holding `ts` (weeks start on Monday, ISO 8601).
+        @inlinable public func start(_ ts: Int64) -> Int64 {
+            self == .week ? Timestamp.weekStart(ts) : Timestamp.floorDiv(ts, milliseconds) * milliseconds
+        }
+    }
+
+    public enum Dimension: String, CaseIterable, Sendable {
+        case locale, stage, intent, requestType
+        /// Sessions carry a locale and a stage, not an intent or a request type.
+        public var appliesToSessions: Bool { self == .locale || self == .stage }
+    }
+
+    public var period: Period? = nil
+    public var by: [Dimension] = []
+    /// Mask utterances and slot values in the frequent friction utterances (SPEC 2, `--redact`).
+    public var redact = false
+    /// How many top paths and friction utterances are listed.
+    public var top = 20
+    /// The session parameters used by the sessionizer (idle timeout, ...), as text: partial
+    /// states made with different ones can't be merged.
+    public var sessionParameters = ""
+
+    public init() {}
+}
+
+/// Per customer: the ISO week of the first turn, and bit k = a turn in that week + k (k <= 12).
+public struct RetentionEntry: Sendable {
+    public var first: Int32
+    public var mask: UInt16
+}
+
+/// A smart home property: hash of its path in the `state` object, hash of its value.
+public struct PropertyHash: Sendable, Equatable {
+    public var key: UInt64
+    public var value: UInt64
+}
+
+/// An event whose effect depends on records that may sit in another shard (a ChangeReport
+/// before a ReportState of the same endpoint, a subscription's earlier events). In a normal run
+/// it is applied at once; in a partial state it is kept, and applied in record order when the
+/// parts are finished, so that a merge gives exactly what one run gives.
+public struct DeferredEvent: Sendable {
+    public var ts: Int64
+    public var messageId: [UInt8]
+    public var kind: RecordKind
+    /// Endpoint (ChangeReport, ReportState) or user and product (subscriptions).
+    public var key: UInt64
+    public var trial: TriState
+    public var props: [PropertyHash]
+    public var bucket: Int64?
+    /// The record's value hash for each `--by` dimension (0: none).
+    public var dims: [UInt64]
+}
+
+/// Cells of one bucket (or of the whole input): the main cell and one cell per value of each
+/// `--by` dimension.
+public final class BucketCells {
+    public let start: Int64
+    public let main = MetricsCell()
+    @exclusivity(unchecked) public var dims: [U64Map<MetricsCell>]
+
+    init(start: Int64, dimensions: Int) {
+        self.start = start
+        dims = Array(repeating: U64Map<MetricsCell>(), count: dimensions)
+    }
+
+    /// The cell of value `v` of dimension `d`; `created` tells whether it is new.
+    @inline(__always)
+    func cell(_ d: Int, _ v: UInt64) -> (cell: MetricsCell, created: Bool) {
+        let (i, inserted) = dims[d].index.index(v)
+        if inserted { dims[d].values.append(MetricsCell()) }
+        return (dims[d].values[i], inserted)
+    }
+
+    func merge(_ o: BucketCells) {
+        main.merge(o.main)
+        for d in dims.indices {
+            for (v, cell) in o.dims[d].pairs { self.cell(d, v).cell.merge(cell) }
+        }
+    }
+}
+
+/// Computes every metric of SPEC section 6 from records (`add(_:)`) and sessions
+/// (`add(session:)`), for the whole input and per bucket and dimension value. Feed it every
+/// record of the stream in order and every session the sessionizer closes (in any order), then
+/// call `result()`; or write `partialState()` and merge parts with `merge(_:)`.
+public final class MetricsAccumulator {
+    public let options: MetricsOptions
+    /// Keep cross-record events unresolved (for `--partial`).
+    public let deferCrossRecordEvents: Bool
+    @exclusivity(unchecked) public internal(set) var whole: BucketCells
+    @exclusivity(unchecked) public internal(set) var buckets: [Int64: BucketCells] = [:]
+    @exclusivity(unchecked) private var lastBucket: BucketCells?
+    /// Names of hashed values (intents, directives, products, via, dimension values, steps,
+    /// friction utterances), stored once.
+    @exclusivity(unchecked) public internal(set) var names: [UInt64: String] = [:]
+    /// Step pair hash -> (from step, to step); path hash -> steps.
+    @exclusivity(unchecked) public internal(set) var pairNames: [UInt64: (UInt64, UInt64)] = [:]
+    @exclusivity(unchecked) public internal(set) var pathNames: [UInt64: [UInt64]] = [:]
+    @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
+    @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
+    @exclusivity(unchecked) public internal(set) var retention = U64Map<RetentionEntry>()
+    @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
+    /// The input accounting (set by the tool when the stream is done; summed by merges).
+    @exclusivity(unchecked) public var accounting = Accounting()
+
+    // Online state of cross-record events.
+    @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
+    @exclusivity(unchecked) private var latestChange = U64Map<[PropertyHash]>()
+    @exclusivity(unchecked) private var scratchProps: [PropertyHash] = []
+    @exclusivity(unchecked) private var scratchBytes: [UInt8] = []
+    @exclusivity(unchecked) private var targets: [MetricsCell] = []
+    @exclusivity(unchecked) private var dimScratch: [UInt64]
+
+    public init(options: MetricsOptions, deferCrossRecordEvents: Bool = false) {
+        self.options = options
+        self.deferCrossRecordEvents = deferCrossRecordEvents
+        whole = BucketCells(start: .min, dimensions: options.by.count)
+        dimScratch = Array(repeating: 0, count: options.by.count)
+    }
+
+    // MARK: Records
+
+    @inline(__always)
+    private func bucket(_ ts: Int64) -> BucketCells? {
+        guard let p = options.period else { return nil }
+        let s = p.start(ts)
+        if let b = lastBucket, b.start == s { return b }
+        if let b = buckets[s] { lastBucket = b; return b }
+        let b = BucketCells(start: s, dimensions: options.by.count)
+        buckets[s] = b
+        lastBucket = b
+        return b
+    }
+
+    @inline(__always)
+    private func field(_ d: MetricsOptions.Dimension, _ r: Record) -> Field {
+        switch d {
+        case .locale: r.locale
+        case .stage: r.stage
+        case .intent: r.intent
+        case .requestType: r.requestType
+        }
+    }
+
+    /// Adds one record (in stream order).
+    public func add(_ r: Record) {
+        let ts = r.ts
+        if ts < minTs { minTs = ts }
+        if ts > maxTs { maxTs = ts }
+        let kind = RecordKind.classify(r)
+        var h = RecordHashes()
+        if r.userId.isPresent { h.user = r.hash(r.userId) }
+        switch kind {
+        case .intent: if r.intent.isPresent { h.intent = r.hash(r.intent) }
+        case .directive: h.directive = r.hash(r.requestType)
+        case .connectionsResponse, .subscriptionStarted, .subscriptionEnded, .subscriptionConverted:
+            if r.productId.isPresent { h.product = r.hash(r.productId) }
+        case .accountLinkingInitiated, .accountLinkingCompleted: if r.via.isPresent { h.via = r.hash(r.via) }
+        case .oauthToken: h.tokenError = TokenErrors.classify(r)
+        default: break
+        }
+
+        let new = whole.main.add(r, kind, h)
+        if !new.isEmpty { register(r, new, h) }
+        let nd = options.by.count
+        for d in 0..<nd {
+            let f = field(options.by[d], r)
+            let v = f.isPresent ? r.hash(f) : 0
+            dimScratch[d] = v
+            if v == 0 { continue }
+            let (cell, created) = whole.cell(d, v)
+            if created { names[v] = r.string(f) }
+            _ = cell.add(r, kind, h)
+        }
+        let b = bucket(ts)
+        if let b {
+            _ = b.main.add(r, kind, h)
+            for d in 0..<nd where dimScratch[d] != 0 { _ = b.cell(d, dimScratch[d]).cell.add(r, kind, h) }
+        }
+
+        if kind.isTurn && h.user != 0 { addRetention(h.user, ts) }
+
+        switch kind {
+        case .changeReport, .reportState:
+            guard r.state.isPresent, r.endpointId.isPresent else { return }
+            scratchProps.removeAll(keepingCapacity: true)
+            r.withBytes(r.state) { StateProperties.flatten($0, prefix: 0, into: &scratchProps, scratch: &scratchBytes) }
+            let ep = r.hash(r.endpointId)
+            if deferCrossRecordEvents {
+                deferred.append(DeferredEvent(ts: ts, messageId: r.withBytes(r.messageId) { Array($0) }, kind: kind, key: ep,
+                                              trial: .unknown, props: scratchProps, bucket: b?.start, dims: dimScratch))
+            } else {
+                collectTargets(b)
+                applyChange(kind, ep, scratchProps)
+            }
+        case .subscriptionStarted, .subscriptionEnded, .subscriptionConverted, .subscriptionOther:
+            let key = mix64(h.user &+ 0x9E37_79B9_7F4A_7C15 &* (h.product | 1))
+            if deferCrossRecordEvents {
+                deferred.append(DeferredEvent(ts: ts, messageId: r.withBytes(r.messageId) { Array($0) }, kind: kind, key: key,
+                                              trial: r.trial, props: [], bucket: b?.start, dims: dimScratch))
+            } else {
+                collectTargets(b)
+                applySubscription(kind, key, r.trial)
+            }
+        default:
+            return
+        }
+    }
+
+    private func register(_ r: Record, _ new: NewKeys, _ h: RecordHashes) {
+        if new.contains(.intent) { names[h.intent] = r.string(r.intent) }
+        if new.contains(.directive) { names[h.directive] = r.string(r.requestType) }
+        if new.contains(.product) { names[h.product] = r.string(r.productId) }
+        if new.contains(.via) { names[h.via] = r.string(r.via) }
+    }
+
+    /// The cells of the current record (whole input, its bucket, their dimension cells).
+    private func collectTargets(_ b: BucketCells?) {
+        targets.removeAll(keepingCapacity: true)
+        targets.append(whole.main)
+        for d in dimScratch.indices where dimScratch[d] != 0 { targets.append(whole.cell(d, dimScratch[d]).cell) }
+        if let b {
+            targets.append(b.main)
+            for d in dimScratch.indices where dimScratch[d] != 0 { targets.append(b.cell(d, dimScratch[d]).cell) }
+        }
+    }
+
+    private static let weekMs: Int64 = 604_800_000
+    private static let weekOffset: Int64 = 3 * 86_400_000  // 1970-01-01 was a Thursday
+
+    @inline(__always) static func weekIndex(_ ts: Int64) -> Int32 {
+        Int32(truncatingIfNeeded: Timestamp.floorDiv(Timestamp.weekStart(ts) + weekOffset, weekMs))
+    }
+    static func weekStart(index w: Int32) -> Int64 { Int64(w) * weekMs - weekOffset }
+
+    @inline(__always)
+    private func addRetention(_ user: UInt64, _ ts: Int64) {
+        let w = Self.weekIndex(ts)
+        retention.update(user, make: { RetentionEntry(first: w, mask: 0) }) { e in
+            Self.mergeRetention(&e, RetentionEntry(first: w, mask: 1))
+        }
+    }
+
+    /// Union of two customers' week sets, keeping weeks 0...12 after the earlier first week.
+    static func mergeRetention(_ a: inout RetentionEntry, _ b: RetentionEntry) {
+        if a.mask == 0 { a = b; return }
+        var lo = a, hi = b
+        if b.first < a.first { lo = b; hi = a }
+        let shift = Int(hi.first) - Int(lo.first)
+        var mask = lo.mask
+        if shift <= 12 { mask |= UInt16(truncatingIfNeeded: (UInt32(hi.mask) << UInt32(shift)) & 0x1FFF) }
+        a = RetentionEntry(first: lo.first, mask: mask)
+    }
+
+    // MARK: Cross-record events
+
+    private func applyChange(_ kind: RecordKind, _ endpoint: UInt64, _ props: [PropertyHash]) {
+        if kind == .changeReport {
+            guard !props.isEmpty else { return }
+            latestChange.update(endpoint, make: { [] }) { $0.removeAll(keepingCapacity: true); $0.append(contentsOf: props) }
+            return
+        }
+        guard let latest = latestChange[endpoint] else { return }
+        let match = StateProperties.matches(change: latest, state: props)
+        for t in targets {
+            t.inc(.crComparisons)
+            if match { t.inc(.crMatches) }
+        }
+    }
+
+    /// Subscription states: 1 trial, 2 paid, 3 started with unknown trial flag.
+    private func applySubscription(_ kind: RecordKind, _ key: UInt64, _ trial: TriState) {
+        for t in targets { t.inc(.subscriptionEvents) }
+        switch kind {
+        case .subscriptionStarted:
+            let paid = trial == .no
+            for t in targets {
+                t.inc(.subStarted)
+                if trial == .yes { t.inc(.subTrialStarted) }
+                if paid { t.inc(.paidStarts) }
+            }
+            subscriptionState.update(key, make: { 0 }) { $0 = trial == .yes ? 1 : (paid ? 2 : 3) }
+        case .subscriptionConverted:
+            for t in targets { t.inc(.subConverted); t.inc(.paidStarts) }
+            subscriptionState.update(key, make: { 0 }) { $0 = 2 }
+        case .subscriptionEnded:
+            let wasPaid = subscriptionState[key] == 2
+            for t in targets {
+                t.inc(.subEnded)
+                if wasPaid { t.inc(.paidEnds) }
+            }
+            subscriptionState.update(key, make: { 0 }) { $0 = 0 }
+        default:
+            break
+        }
+    }
+
+    /// Applies the deferred events in record order (time, then message ID), once.
+    func resolveDeferred() {
+        guard !deferred.isEmpty else { return }
+        let events = deferred.sorted { a, b in
+            a.ts != b.ts ? a.ts < b.ts : a.messageId.lexicographicallyPrecedes(b.messageId)
+        }
+        deferred = []
+        for e in events {
+            targets.removeAll(keepingCapacity: true)
+            targets.append(whole.main)
+            for d in e.dims.indices where d < options.by.count && e.dims[d] != 0 { targets.append(whole.cell(d, e.dims[d]).cell) }
+            if let bs = e.bucket {
+                let b = buckets[bs] ?? {
+                    let nb = BucketCells(start: bs, dimensions: options.by.count)
+                    buckets[bs] = nb
+                    return nb
+                }()
+                targets.append(b.main)
+                for d in e.dims.indices where d < options.by.count && e.dims[d] != 0 { targets.append(b.cell(d, e.dims[d]).cell) }
+            }
+            switch e.kind {
+            case .changeReport, .reportState: applyChange(e.kind, e.key, e.props)
+            default: applySubscription(e.kind, e.key, e.trial)
+            }
+        }
+        lastBucket = nil
+    }
+
+    // MARK: Sessions
+
+    /// Adds one closed session (any order). Session metrics go to the bucket of the session's
+    /// first record; friction events to the bucket of their own message.
+    public func add(session s: Session) {
+        if s.start < minTs { minTs = s.start }
+        if s.end > maxTs { maxTs = s.end }
+        let user = s.userHash ?? s.userId.map { byteHash($0) } ?? 0
+
+        // Steps, distinct steps and distinct step pairs of the session.
+        let path = s.path
+        var stepHashes: [UInt64] = []
+        stepHashes.reserveCapacity(path.count)
+        for (i, step) in path.enumerated() {
+            let h = byteHash(step)
+            stepHashes.append(h)
+            if names[h] == nil { names[h] = path[i] }
+        }
+        var distinctSteps: [UInt64] = []
+        for h in stepHashes where !distinctSteps.contains(h) { distinctSteps.append(h) }
+        var distinctPairs: [UInt64] = []
+        if stepHashes.count > 1 {
+            for i in 1..<stepHashes.count {
+                let p = Self.pairHash(stepHashes[i - 1], stepHashes[i])
+                if !distinctPairs.contains(p) {
+                    distinctPairs.append(p)
+                    if pairNames[p] == nil { pairNames[p] = (stepHashes[i - 1], stepHashes[i]) }
+                }
+            }
+        }
+
+        let sessionDims: [UInt64] = options.by.map { d in
+            switch d {
+            case .locale: s.locale.map { byteHash($0) } ?? 0
+            case .stage: s.stage.map { byteHash($0) } ?? 0
+            case .intent, .requestType: 0
+            }
+        }
+        for (d, v) in sessionDims.enumerated() where v != 0 && names[v] == nil {
+            names[v] = options.by[d] == .locale ? s.locale : s.stage
+        }
+        func forSessionCells(_ body: (MetricsCell) -> Void) {
+            body(whole.main)
+            for (d, v) in sessionDims.enumerated() where v != 0 { body(whole.cell(d, v).cell) }
+            if let b = bucket(s.start) {
+                body(b.main)
+                for (d, v) in sessionDims.enumerated() where v != 0 { body(b.cell(d, v).cell) }
+            }
+        }
+        let outcome: Counter
+        switch s.outcome {
+        case .failed: outcome = .sessionsFailed
+        case .noResponse: outcome = .sessionsNoResponse
+        case .userEnded: outcome = .sessionsUserEnded
+        case .skillEnded: outcome = .sessionsSkillEnded
+        case .unknown: outcome = .sessionsUnknown
+        }
+        forSessionCells { c in
+            c.inc(.sessions)
+            c.inc(outcome)
+            c.sessionUsers.insert(user)
+            if !s.friction.isEmpty { c.inc(.frictionSessions) }
+            for p in distinctPairs {
+                c.pairs.update(p, make: PairStat.init) { ps in ps.sessions += 1; ps.customers.insert(user) }
+            }
+            for st in distinctSteps { c.steps.update(st, make: U64Set.init) { $0.insert(user) } }
+        }
+
+        // Top paths (whole input): the first 8 steps.
+        let prefix = Array(stepHashes.prefix(8))
+        var ph: UInt64 = 0x51_7CC1_B727_220A
+        for h in prefix { ph = mix64(ph ^ h) &+ 0x9E37_79B9_7F4A_7C15 }
+        if whole.main.topPaths.update(ph, make: { 0 }, { $0 += 1 }) { pathNames[ph] = prefix }
+
+        // Friction events.
+        for ev in s.friction {
+            let counter: Counter
+            let slot: Int
+            switch ev.type {
+            case .bargeIn: counter = .bargeIns; slot = 0
+            case .termination: counter = .terminations; slot = 1
+            case .unhandled: counter = .unhandled; slot = 2
+            case .lowConfidence: counter = .lowConfidence; slot = 3
+            case .systemError: counter = .systemErrors; slot = 4
+            }
+            if ev.ts < minTs { minTs = ev.ts }
+            if ev.ts > maxTs { maxTs = ev.ts }
+            let intentHash = ev.intent.map { byteHash($0) } ?? 0
+            let requestType = ev.intent == nil ? "LaunchRequest" : "IntentRequest"
+            let evDims: [UInt64] = options.by.enumerated().map { d, dim in
+                switch dim {
+                case .locale, .stage: sessionDims[d]
+                case .intent: intentHash
+                case .requestType: byteHash(requestType)
+                }
+            }
+            for (d, v) in evDims.enumerated() where v != 0 && names[v] == nil {
+                names[v] = options.by[d] == .intent ? ev.intent : requestType
+            }
+            whole.main.inc(counter)
+            for (d, v) in evDims.enumerated() where v != 0 { whole.cell(d, v).cell.inc(counter) }
+            if let b = bucket(ev.ts) {
+                b.main.inc(counter)
+                for (d, v) in evDims.enumerated() where v != 0 { b.cell(d, v).cell.inc(counter) }
+            }
+            let key = frictionKey(ev)
+            let kh = byteHash(key)
+            if whole.main.frictionUtterances.update(kh, make: { [Int64](repeating: 0, count: 5) }, { $0[slot] += 1 }) {
+                names[kh] = key
+            }
+        }
+    }
+
+    static func pairHash(_ a: UInt64, _ b: UInt64) -> UInt64 { mix64(a &* 0x9E37_79B9_7F4A_7C15 ^ (b &+ 0x632B_E59B_D9B4_E019)) }
+
+    /// The grouping key of a friction event: its utterance, else its `Intent(slot=value, …)`
+    /// signature; with `--redact`, the signature with values masked.
+    func frictionKey(_ ev: FrictionEvent) -> String {
+        if options.redact {
+            return Self.maskSignature(ev.signature ?? ev.intent ?? "LaunchRequest")
+        }
+        return ev.utterance ?? ev.signature ?? ev.intent ?? "LaunchRequest"
+    }
+
+    /// `PlayIntent(song=yesterday, artist=x)` -> `PlayIntent(song=***, artist=***)`.
+    public static func maskSignature(_ s: String) -> String {
+        guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else { return s }
+        let name = s[..<open]
+        let inner = s[s.index(after: open)..<s.index(before: s.endIndex)]
+        if inner.isEmpty { return s }
+        let slots = inner.split(separator: ",", omittingEmptySubsequences: false).compactMap { part -> String? in
+            let p = part.drop { $0 == " " }
+            guard let eq = p.firstIndex(of: "=") else { return nil }
+            let slotName = p[..<eq]
+            guard !slotName.isEmpty, slotName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
+            return "\(slotName)=***"
+        }
+        return "\(name)(\(slots.joined(separator: ", ")))"
+    }
+
+    // MARK: Merging
+
+    public struct MergeError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Adds another accumulator's state (a partial state of another shard).
+    public func merge(_ o: MetricsAccumulator) throws {
+        guard o.options == options else {
+            throw MergeError(description: "partial states were made with different options (period, --by, --redact, --top or session parameters)")
+        }
+        whole.merge(o.whole)
+        for (s, b) in o.buckets {
+            if let mine = buckets[s] { mine.merge(b) } else {
+                let nb = BucketCells(start: s, dimensions: options.by.count)
+                nb.merge(b)
+                buckets[s] = nb
+            }
+        }
+        lastBucket = nil
+        for (k, v) in o.names where names[k] == nil { names[k] = v }
+        for (k, v) in o.pairNames where pairNames[k] == nil { pairNames[k] = v }
+        for (k, v) in o.pathNames where pathNames[k] == nil { pathNames[k] = v }
+        minTs = min(minTs, o.minTs)
+        maxTs = max(maxTs, o.maxTs)
+        for (u, e) in o.retention.pairs {
+            retention.update(u, make: { RetentionEntry(first: e.first, mask: 0) }) { Self.mergeRetention(&$0, e) }
+        }
+        deferred.append(contentsOf: o.deferred)
+        accounting.merge(o.accounting)
+    }
+
+    /// Internal hooks for the partial-state reader.
+    func setBounds(min: Int64, max: Int64) { minTs = min; maxTs = max }
+    func setBucket(_ b: BucketCells) { buckets[b.start] = b }
+    func setWhole(_ b: BucketCells) { whole = b }
+    func setNames(_ n: [UInt64: String], pairs: [UInt64: (UInt64, UInt64)], paths: [UInt64: [UInt64]]) {
+        names = n; pairNames = pairs; pathNames = paths
+    }
+    func setRetention(_ r: U64Map<RetentionEntry>) { retention = r }
+    func setDeferred(_ d: [DeferredEvent]) { deferred = d }
+}
+
+/// Smart home `state` objects as flat property lists: nested objects are walked, each leaf is
+/// one property (its key path hashed), its value hashed from its JSON text without whitespace.
+public enum StateProperties {
+    public static func flatten(_ b: UnsafeRawBufferPointer, prefix: UInt64, into out: inout [PropertyHash], scratch: inout [UInt8]) {
+        var sc = JSONScanner(b)
+        try? sc.members { ks, ke, kind, vs, ve in
+            let key = mix64(prefix ^ byteHash(UnsafeRawBufferPointer(rebasing: b[ks..<ke])) &+ 0x2545_F491_4F6C_DD1D)
+            switch kind {
+            case .object:
+                flatten(UnsafeRawBufferPointer(rebasing: b[vs..<ve]), prefix: key, into: &out, scratch: &scratch)
+            case .array:
+                scratch.removeAll(keepingCapacity: true)
+                var inString = false, escaped = false
+                for c in b[vs..<ve] {
+                    if inString {
+                        if escaped { escaped = false } else if c == 0x5c { escaped = true } else if c == 0x22 { inString = false }
+                        scratch.append(c)
+                    } else if c == 0x22 {
+                        inString = true; scratch.append(c)
+                    } else if c != 0x20 && c != 0x09 && c != 0x0a && c != 0x0d {
+                        scratch.append(c)
+                    }
+                }
+                let v = scratch.withUnsafeBytes { byteHash($0) }
+                out.append(PropertyHash(key: key, value: mix64(v ^ UInt64(kind.rawValue))))
+            default:
+                let v = byteHash(UnsafeRawBufferPointer(rebasing: b[vs..<ve]))
+                out.append(PropertyHash(key: key, value: mix64(v ^ UInt64(kind.rawValue))))
+            }
+        }
+    }
+
+    public static func flatten(_ json: String) -> [PropertyHash] {
+        var out: [PropertyHash] = []
+        var scratch: [UInt8] = []
+        var s = json
+        s.withUTF8 { flatten(UnsafeRawBufferPointer($0), prefix: 0, into: &out, scratch: &scratch) }
+        return out
+    }
+
+    /// Every property of the change report has the same value in the state report.
+    public static func matches(change: [PropertyHash], state: [PropertyHash]) -> Bool {
+        for p in change {
+            guard let q = state.last(where: { $0.key == p.key }), q.value == p.value else { return false }
+        }
+        return true
+    }
+}

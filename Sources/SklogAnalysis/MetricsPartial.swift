@@ -1,0 +1,481 @@
+import SklogRecords
+
+/// The partial state of `sklog-metrics --partial` (schema `sklog.metrics.partial/1`): everything
+/// needed to finish the computation — counters, distinct-user hash sets per bucket, latency
+/// histograms, retention weeks per user, and the cross-record events kept unresolved — so that
+/// `--merge` over the parts of a session-split input prints what one run prints.
+extension MetricsAccumulator {
+    public static let partialSchema = "sklog.metrics.partial/1"
+
+    /// The state as a JSON document (one line, then a newline).
+    public func partialState() -> [UInt8] {
+        var o = JSONOut()
+        o.raw("{\"schema\":"); o.string(Self.partialSchema)
+        o.raw(",\"options\":{\"period\":"); if let p = options.period { o.string(p.rawValue) } else { o.raw("null") }
+        o.raw(",\"by\":["); for (i, d) in options.by.enumerated() { if i > 0 { o.raw(",") }; o.string(d.rawValue) }
+        o.raw("],\"redact\":"); o.raw(options.redact ? "true" : "false")
+        o.raw(",\"top\":"); o.int(Int64(options.top))
+        o.raw(",\"session\":"); o.string(options.sessionParameters)
+        o.raw("},\"accounting\":"); writeAccounting(&o)
+        o.raw(",\"minTs\":"); if minTs <= maxTs { o.int(minTs) } else { o.raw("null") }
+        o.raw(",\"maxTs\":"); if minTs <= maxTs { o.int(maxTs) } else { o.raw("null") }
+        o.raw(",\"names\":{")
+        for (i, k) in names.keys.sorted().enumerated() {
+            if i > 0 { o.raw(",") }
+            o.hexKey(k); o.string(names[k]!)
+        }
+        o.raw("},\"pairNames\":{")
+        for (i, k) in pairNames.keys.sorted().enumerated() {
+            if i > 0 { o.raw(",") }
+            let (a, b) = pairNames[k]!
+            o.hexKey(k); o.raw("["); o.hex(a); o.raw(","); o.hex(b); o.raw("]")
+        }
+        o.raw("},\"pathNames\":{")
+        for (i, k) in pathNames.keys.sorted().enumerated() {
+            if i > 0 { o.raw(",") }
+            o.hexKey(k); o.hexArray(pathNames[k]!)
+        }
+        o.raw("},\"whole\":"); writeBucket(whole, &o, withStart: false)
+        o.raw(",\"buckets\":[")
+        for (i, s) in buckets.keys.sorted().enumerated() {
+            if i > 0 { o.raw(",") }
+            writeBucket(buckets[s]!, &o, withStart: true)
+        }
+        o.raw("],\"retention\":[")
+        let users = retention.pairs.map { ($0, $1) }.sorted { $0.0 < $1.0 }
+        for (i, (u, e)) in users.enumerated() {
+            if i > 0 { o.raw(",") }
+            o.raw("["); o.hex(u); o.raw(","); o.int(Int64(e.first)); o.raw(","); o.int(Int64(e.mask)); o.raw("]")
+        }
+        o.raw("],\"deferred\":[")
+        for (i, e) in deferred.enumerated() {
+            if i > 0 { o.raw(",") }
+            o.raw("["); o.int(e.ts); o.raw(",")
+            e.messageId.withUnsafeBytes { JSONText.appendQuoted($0, to: &o.bytes) }
+            o.raw(","); o.string(String(describing: e.kind)); o.raw(","); o.hex(e.key)
+            o.raw(","); o.int(Int64(e.trial.rawValue)); o.raw(",[")
+            for (j, p) in e.props.enumerated() {
+                if j > 0 { o.raw(",") }
+                o.raw("["); o.hex(p.key); o.raw(","); o.hex(p.value); o.raw("]")
+            }
+            o.raw("],"); if let b = e.bucket { o.int(b) } else { o.raw("null") }
+            o.raw(","); o.hexArray(e.dims); o.raw("]")
+        }
+        o.raw("]}\n")
+        return o.bytes
+    }
+
+    private func writeAccounting(_ o: inout JSONOut) {
+        let a = accounting
+        o.raw("{\"files\":"); o.int(Int64(a.files))
+        o.raw(",\"bytesRead\":"); o.int(a.bytesRead)
+        o.raw(",\"bytesDecoded\":"); o.int(a.bytesDecoded)
+        o.raw(",\"parsed\":"); o.int(Int64(a.parsed))
+        o.raw(",\"rejectedByReason\":{")
+        for (i, k) in a.rejected.keys.sorted().enumerated() {
+            if i > 0 { o.raw(",") }
+            o.string(k); o.raw(":"); o.int(Int64(a.rejected[k]!))
+        }
+        o.raw("},\"duplicates\":"); o.int(Int64(a.duplicates))
+        o.raw(",\"late\":"); o.int(Int64(a.late))
+        o.raw(",\"filteredOut\":"); o.int(Int64(a.filteredOut))
+        o.raw(",\"damage\":[")
+        for (i, d) in a.damage.enumerated() { if i > 0 { o.raw(",") }; o.string(d) }
+        o.raw("]}")
+    }
+
+    private func writeBucket(_ b: BucketCells, _ o: inout JSONOut, withStart: Bool) {
+        o.raw("{")
+        if withStart { o.raw("\"start\":"); o.int(b.start); o.raw(",") }
+        o.raw("\"main\":"); writeCell(b.main, &o)
+        o.raw(",\"dims\":[")
+        for (d, m) in b.dims.enumerated() {
+            if d > 0 { o.raw(",") }
+            o.raw("{")
+            for (i, (k, c)) in m.pairs.sorted(by: { $0.0 < $1.0 }).enumerated() {
+                if i > 0 { o.raw(",") }
+                o.hexKey(k); writeCell(c, &o)
+            }
+            o.raw("}")
+        }
+        o.raw("]}")
+    }
+
+    private func writeCell(_ c: MetricsCell, _ o: inout JSONOut) {
+        o.raw("{\"c\":{")
+        var first = true
+        for k in Counter.allCases where c[k] != 0 {
+            if !first { o.raw(",") }
+            first = false
+            o.string(k.key); o.raw(":"); o.int(c[k])
+        }
+        o.raw("}")
+        func set(_ name: String, _ s: U64Set) {
+            guard s.count > 0 else { return }
+            o.raw(",\""); o.raw(name); o.raw("\":"); o.hexArray(s.sorted)
+        }
+        func hist(_ name: String, _ h: LatencyHistogram) {
+            guard h.n > 0 else { return }
+            o.raw(",\""); o.raw(name); o.raw("\":"); o.histogram(h)
+        }
+        func map<V>(_ name: String, _ m: U64Map<V>, _ body: (V, inout JSONOut) -> Void) {
+            guard m.count > 0 else { return }
+            o.raw(",\""); o.raw(name); o.raw("\":{")
+            for (i, (k, v)) in m.pairs.sorted(by: { $0.0 < $1.0 }).enumerated() {
+                if i > 0 { o.raw(",") }
+                o.hexKey(k); body(v, &o)
+            }
+            o.raw("}")
+        }
+        set("customers", c.customers)
+        set("turnUsers", c.turnUsers)
+        set("sessionUsers", c.sessionUsers)
+        hist("endpointLatency", c.endpointLatency)
+        hist("discoveryLatency", c.discoveryLatency)
+        hist("capabilityLatency", c.capabilityLatency)
+        hist("reportStateLatency", c.reportStateLatency)
+        if c.accessErrors.contains(where: { $0 != 0 }) { o.raw(",\"accessErrors\":"); o.intArray(c.accessErrors) }
+        if c.refreshErrors.contains(where: { $0 != 0 }) { o.raw(",\"refreshErrors\":"); o.intArray(c.refreshErrors) }
+        map("intents", c.intents) { s, o in
+            o.raw("["); o.int(s.utterances); o.raw(","); o.int(s.failures); o.raw(","); o.hexArray(s.customers.sorted); o.raw("]")
+        }
+        map("directives", c.directives) { d, o in
+            o.raw("["); o.int(d.count); o.raw(","); o.int(d.success); o.raw(","); o.int(d.failed); o.raw(",")
+            o.hexArray(d.customers.sorted); o.raw(","); o.histogram(d.latency); o.raw("]")
+        }
+        map("products", c.products) { n, o in o.int(n) }
+        map("viaInitiated", c.viaInitiated) { n, o in o.int(n) }
+        map("viaCompleted", c.viaCompleted) { n, o in o.int(n) }
+        map("pairs", c.pairs) { p, o in o.raw("["); o.int(p.sessions); o.raw(","); o.hexArray(p.customers.sorted); o.raw("]") }
+        map("steps", c.steps) { s, o in o.hexArray(s.sorted) }
+        map("topPaths", c.topPaths) { n, o in o.int(n) }
+        map("frictionUtterances", c.frictionUtterances) { a, o in o.intArray(a) }
+        o.raw("}")
+    }
+
+    // MARK: Reading
+
+    public struct PartialStateError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads a partial state written by `partialState()`.
+    public static func fromPartialState(_ bytes: [UInt8], name: String = "partial state") throws -> MetricsAccumulator {
+        func bad(_ m: String) -> PartialStateError { PartialStateError(description: "\(name): \(m)") }
+        let doc: JSONValue
+        do { doc = try JSONValue.parse(bytes) } catch let e as JSONValue.ParseError {
+            throw bad("not a JSON document (\(e.message) at byte \(e.offset))")
+        }
+        guard doc["schema"]?.string == partialSchema else {
+            throw bad("not a sklog-metrics partial state (expected schema \"\(partialSchema)\")")
+        }
+        guard let opt = doc["options"] else { throw bad("missing options") }
+        var options = MetricsOptions()
+        if let p = opt["period"]?.string {
+            guard let period = MetricsOptions.Period(rawValue: p) else { throw bad("unknown period \(p)") }
+            options.period = period
+        }
+        for d in opt["by"]?.array ?? [] {
+            guard let s = d.string, let dim = MetricsOptions.Dimension(rawValue: s) else { throw bad("unknown dimension") }
+            options.by.append(dim)
+        }
+        options.redact = opt["redact"]?.bool ?? false
+        options.top = Int(opt["top"]?.int ?? 20)
+        options.sessionParameters = opt["session"]?.string ?? ""
+        let acc = MetricsAccumulator(options: options, deferCrossRecordEvents: true)
+
+        if let a = doc["accounting"] {
+            var ac = Accounting()
+            ac.files = Int(a["files"]?.int ?? 0)
+            ac.bytesRead = a["bytesRead"]?.int ?? 0
+            ac.bytesDecoded = a["bytesDecoded"]?.int ?? 0
+            ac.parsed = Int(a["parsed"]?.int ?? 0)
+            for (k, v) in a["rejectedByReason"]?.members ?? [] { ac.rejected[k] = Int(v.int ?? 0) }
+            ac.duplicates = Int(a["duplicates"]?.int ?? 0)
+            ac.late = Int(a["late"]?.int ?? 0)
+            ac.filteredOut = Int(a["filteredOut"]?.int ?? 0)
+            ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
+            acc.accounting = ac
+        }
+        if let lo = doc["minTs"]?.int, let hi = doc["maxTs"]?.int { acc.setBounds(min: lo, max: hi) }
+
+        var names: [UInt64: String] = [:]
+        for (k, v) in doc["names"]?.members ?? [] { names[try hex(k, bad)] = v.string ?? "" }
+        var pairs: [UInt64: (UInt64, UInt64)] = [:]
+        for (k, v) in doc["pairNames"]?.members ?? [] {
+            let a = v.array ?? []
+            guard a.count == 2 else { throw bad("invalid pairNames") }
+            pairs[try hex(k, bad)] = (try hexValue(a[0], bad), try hexValue(a[1], bad))
+        }
+        var paths: [UInt64: [UInt64]] = [:]
+        for (k, v) in doc["pathNames"]?.members ?? [] { paths[try hex(k, bad)] = try (v.array ?? []).map { try hexValue($0, bad) } }
+        acc.setNames(names, pairs: pairs, paths: paths)
+
+        func bucket(_ v: JSONValue, start: Int64) throws -> BucketCells {
+            let b = BucketCells(start: start, dimensions: options.by.count)
+            if let m = v["main"] { try readCell(m, into: b.main, bad) }
+            for (d, dm) in (v["dims"]?.array ?? []).enumerated() where d < options.by.count {
+                for (k, cv) in dm.members ?? [] {
+                    let cell = b.cell(d, try hex(k, bad)).cell
+                    try readCell(cv, into: cell, bad)
+                }
+            }
+            return b
+        }
+        if let w = doc["whole"] { acc.setWhole(try bucket(w, start: .min)) }
+        for bv in doc["buckets"]?.array ?? [] {
+            guard let s = bv["start"]?.int else { throw bad("bucket without start") }
+            acc.setBucket(try bucket(bv, start: s))
+        }
+        var ret = U64Map<RetentionEntry>()
+        for e in doc["retention"]?.array ?? [] {
+            guard let a = e.array, a.count == 3, let f = a[1].int, let m = a[2].int else { throw bad("invalid retention entry") }
+            let u = try hexValue(a[0], bad)
+            ret.update(u, make: { RetentionEntry(first: Int32(f), mask: 0) }) { Self.mergeRetention(&$0, RetentionEntry(first: Int32(f), mask: UInt16(truncatingIfNeeded: m))) }
+        }
+        acc.setRetention(ret)
+        var events: [DeferredEvent] = []
+        let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { (String(describing: $0), $0) })
+        for e in doc["deferred"]?.array ?? [] {
+            guard let a = e.array, a.count == 8, let ts = a[0].int, let id = a[1].string, let ks = a[2].string, let kind = kinds[ks],
+                  let trial = a[4].int else { throw bad("invalid deferred event") }
+            let props = try (a[5].array ?? []).map { p -> PropertyHash in
+                guard let pa = p.array, pa.count == 2 else { throw bad("invalid property") }
+                return PropertyHash(key: try hexValue(pa[0], bad), value: try hexValue(pa[1], bad))
+            }
+            events.append(DeferredEvent(ts: ts, messageId: Array(id.utf8), kind: kind, key: try hexValue(a[3], bad),
+                                        trial: TriState(rawValue: Int8(trial)) ?? .unknown, props: props, bucket: a[6].int,
+                                        dims: try (a[7].array ?? []).map { try hexValue($0, bad) }))
+        }
+        acc.setDeferred(events)
+        return acc
+    }
+
+    private static func hex(_ s: String, _ bad: (String) -> PartialStateError) throws -> UInt64 {
+        guard let v = UInt64(s, radix: 16) else { throw bad("invalid hash \(s)") }
+        return v
+    }
+    private static func hexValue(_ v: JSONValue, _ bad: (String) -> PartialStateError) throws -> UInt64 {
+        guard let s = v.string else { throw bad("expected a hash") }
+        return try hex(s, bad)
+    }
+
+    private static func readCell(_ v: JSONValue, into c: MetricsCell, _ bad: (String) -> PartialStateError) throws {
+        for (k, n) in v["c"]?.members ?? [] {
+            guard let counter = Counter.byKey[k] else { throw bad("unknown counter \(k)") }
+            c[counter] = n.int ?? 0
+        }
+        func set(_ name: String) throws -> U64Set {
+            var s = U64Set()
+            for h in v[name]?.array ?? [] { s.insert(try hexValue(h, bad)) }
+            return s
+        }
+        func hist(_ x: JSONValue?) throws -> LatencyHistogram {
+            var h = LatencyHistogram()
+            for e in x?.array ?? [] {
+                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int else { throw bad("invalid histogram") }
+                h.add(ms, count: UInt64(n))
+            }
+            return h
+        }
+        func ints(_ x: JSONValue?, _ n: Int) -> [Int64] {
+            var out = (x?.array ?? []).map { $0.int ?? 0 }
+            while out.count < n { out.append(0) }
+            return out
+        }
+        c.customers = try set("customers")
+        c.turnUsers = try set("turnUsers")
+        c.sessionUsers = try set("sessionUsers")
+        c.endpointLatency = try hist(v["endpointLatency"])
+        c.discoveryLatency = try hist(v["discoveryLatency"])
+        c.capabilityLatency = try hist(v["capabilityLatency"])
+        c.reportStateLatency = try hist(v["reportStateLatency"])
+        c.accessErrors = ints(v["accessErrors"], 8)
+        c.refreshErrors = ints(v["refreshErrors"], 8)
+        func users(_ x: JSONValue) throws -> U64Set {
+            var s = U64Set()
+            for h in x.array ?? [] { s.insert(try hexValue(h, bad)) }
+            return s
+        }
+        for (k, e) in v["intents"]?.members ?? [] {
+            guard let a = e.array, a.count == 3 else { throw bad("invalid intent stat") }
+            var s = IntentStat()
+            s.utterances = a[0].int ?? 0; s.failures = a[1].int ?? 0; s.customers = try users(a[2])
+            c.intents.update(try hex(k, bad), make: { s }) { _ in }
+        }
+        for (k, e) in v["directives"]?.members ?? [] {
+            guard let a = e.array, a.count == 5 else { throw bad("invalid directive stat") }
+            var d = DirectiveStat()
+            d.count = a[0].int ?? 0; d.success = a[1].int ?? 0; d.failed = a[2].int ?? 0
+            d.customers = try users(a[3]); d.latency = try hist(a[4])
+            c.directives.update(try hex(k, bad), make: { d }) { _ in }
+        }
+        for (k, n) in v["products"]?.members ?? [] { c.products.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, n) in v["viaInitiated"]?.members ?? [] { c.viaInitiated.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, n) in v["viaCompleted"]?.members ?? [] { c.viaCompleted.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, e) in v["pairs"]?.members ?? [] {
+            guard let a = e.array, a.count == 2 else { throw bad("invalid pair stat") }
+            var p = PairStat()
+            p.sessions = a[0].int ?? 0; p.customers = try users(a[1])
+            c.pairs.update(try hex(k, bad), make: { p }) { _ in }
+        }
+        for (k, e) in v["steps"]?.members ?? [] { let s = try users(e); c.steps.update(try hex(k, bad), make: { s }) { _ in } }
+        for (k, n) in v["topPaths"]?.members ?? [] { c.topPaths.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, e) in v["frictionUtterances"]?.members ?? [] {
+            let a = ints(e, 5)
+            c.frictionUtterances.update(try hex(k, bad), make: { a }) { _ in }
+        }
+    }
+}
+
+/// A byte buffer for writing JSON.
+struct JSONOut {
+    var bytes: [UInt8] = []
+    private static let digits: [UInt8] = Array("0123456789abcdef".utf8)
+
+    mutating func raw(_ s: String) { bytes.append(contentsOf: s.utf8) }
+    mutating func string(_ s: String) { JSONText.appendQuoted(s, to: &bytes) }
+    mutating func int(_ v: Int64) { bytes.append(contentsOf: String(v).utf8) }
+    mutating func hex(_ v: UInt64) {
+        bytes.append(0x22)
+        for i in stride(from: 60, through: 0, by: -4) { bytes.append(Self.digits[Int((v >> UInt64(i)) & 15)]) }
+        bytes.append(0x22)
+    }
+    mutating func hexKey(_ v: UInt64) { hex(v); bytes.append(0x3a) }
+    mutating func hexArray(_ a: [UInt64]) {
+        bytes.append(0x5b)
+        for (i, v) in a.enumerated() { if i > 0 { bytes.append(0x2c) }; hex(v) }
+        bytes.append(0x5d)
+    }
+    mutating func intArray(_ a: [Int64]) {
+        bytes.append(0x5b)
+        for (i, v) in a.enumerated() { if i > 0 { bytes.append(0x2c) }; int(v) }
+        bytes.append(0x5d)
+    }
+    mutating func histogram(_ h: LatencyHistogram) {
+        bytes.append(0x5b)
+        for (i, (ms, n)) in h.entries.enumerated() {
+            if i > 0 { bytes.append(0x2c) }
+            bytes.append(0x5b); int(ms); bytes.append(0x2c); int(Int64(n)); bytes.append(0x5d)
+        }
+        bytes.append(0x5d)
+    }
+}
+
+/// A parsed JSON value (for partial states; records never go through this).
+public indirect enum JSONValue: Sendable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let m) = self else { return nil }
+        return m.first { $0.0 == key }?.1
+    }
+    public var members: [(String, JSONValue)]? { if case .object(let m) = self { return m }; return nil }
+    public var array: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
+    public var string: String? { if case .string(let s) = self { return s }; return nil }
+    public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
+    public var int: Int64? {
+        guard case .number(let s) = self else { return nil }
+        return Int64(s) ?? Double(s).map { Int64($0.rounded()) }
+    }
+
+    public struct ParseError: Error {
+        public var offset: Int
+        public var message: String
+    }
+
+    public static func parse(_ bytes: [UInt8]) throws -> JSONValue {
+        try bytes.withUnsafeBytes { buf in
+            var p = Parser(b: buf)
+            let v = try p.value(depth: 0)
+            p.space()
+            if p.i != buf.count { throw ParseError(offset: p.i, message: "text after the document") }
+            return v
+        }
+    }
+
+    struct Parser {
+        let b: UnsafeRawBufferPointer
+        var i = 0
+
+        mutating func space() {
+            while i < b.count, b[i] == 0x20 || b[i] == 0x0a || b[i] == 0x0d || b[i] == 0x09 { i += 1 }
+        }
+        func fail(_ m: String) -> ParseError { ParseError(offset: i, message: m) }
+
+        mutating func value(depth: Int) throws -> JSONValue {
+            guard depth < 64 else { throw fail("nesting too deep") }
+            space()
+            guard i < b.count else { throw fail("unexpected end") }
+            switch b[i] {
+            case 0x7b:
+                i += 1
+                var m: [(String, JSONValue)] = []
+                space()
+                if i < b.count && b[i] == 0x7d { i += 1; return .object(m) }
+                while true {
+                    space()
+                    guard i < b.count, b[i] == 0x22 else { throw fail("expected a key") }
+                    let k = try string()
+                    space()
+                    guard i < b.count, b[i] == 0x3a else { throw fail("expected ':'") }
+                    i += 1
+                    m.append((k, try value(depth: depth + 1)))
+                    space()
+                    guard i < b.count else { throw fail("unterminated object") }
+                    if b[i] == 0x2c { i += 1; continue }
+                    if b[i] == 0x7d { i += 1; return .object(m) }
+                    throw fail("expected ',' or '}'")
+                }
+            case 0x5b:
+                i += 1
+                var a: [JSONValue] = []
+                space()
+                if i < b.count && b[i] == 0x5d { i += 1; return .array(a) }
+                while true {
+                    a.append(try value(depth: depth + 1))
+                    space()
+                    guard i < b.count else { throw fail("unterminated array") }
+                    if b[i] == 0x2c { i += 1; continue }
+                    if b[i] == 0x5d { i += 1; return .array(a) }
+                    throw fail("expected ',' or ']'")
+                }
+            case 0x22:
+                return .string(try string())
+            case 0x74: try word("true"); return .bool(true)
+            case 0x66: try word("false"); return .bool(false)
+            case 0x6e: try word("null"); return .null
+            default:
+                let s = i
+                while i < b.count, (b[i] >= 0x30 && b[i] <= 0x39) || b[i] == 0x2d || b[i] == 0x2b || b[i] == 0x2e || b[i] == 0x65 || b[i] == 0x45 { i += 1 }
+                guard i > s else { throw fail("unexpected character") }
+                return .number(String(decoding: UnsafeRawBufferPointer(rebasing: b[s..<i]), as: UTF8.self))
+            }
+        }
+
+        mutating func word(_ w: String) throws {
+            for c in w.utf8 {
+                guard i < b.count, b[i] == c else { throw fail("invalid literal") }
+                i += 1
+            }
+        }
+
+        mutating func string() throws -> String {
+            var sc = JSONScanner(b)
+            sc.pos = i
+            let r: (start: Int, end: Int, escaped: Bool)
+            do { r = try sc.scanString() } catch { throw fail("unterminated string") }
+            i = sc.pos
+            let raw = UnsafeRawBufferPointer(rebasing: b[r.start..<r.end])
+            if !r.escaped { return String(decoding: raw, as: UTF8.self) }
+            var out: [UInt8] = []
+            JSONText.unescape(raw, into: &out)
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+}
