@@ -51,6 +51,10 @@ public struct TrendMover: Sendable, Equatable {
     public var change: Double
     public var turns: Int64
     public var previousTurns: Int64
+    public init(intent: String, previous: Double, current: Double, change: Double, turns: Int64, previousTurns: Int64) {
+        self.intent = intent; self.previous = previous; self.current = current; self.change = change
+        self.turns = turns; self.previousTurns = previousTurns
+    }
 }
 
 /// One period of a trend.
