@@ -312,6 +312,7 @@ public enum HTMLReport {
     table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}
     th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
     th{background:#f9fafb;font-weight:600}
+    table.ids td{white-space:nowrap}
     td code,td mark code{font-size:12px;word-break:break-all}
     table.utterances td:first-child{max-width:520px;white-space:pre-wrap;word-break:break-word}
     .session{border:1px solid var(--line);border-radius:8px;padding:6px 12px;margin:10px 0}
