@@ -144,8 +144,11 @@ public final class IDSelector {
     public func add(_ r: Record, candidate: Bool) throws {
         if streaming {
             guard candidate else { return }
-            let endpoint = criteria.isEmpty ? false : r.isEndpointRequest
-            if immediateReasons(r, endpoint: endpoint).isEmpty { return }
+            if !criteria.isEmpty {
+                // The cheap numeric tests first; the request-type test only for the few that pass.
+                let hit = (criteria.failed && r.failed) || (criteria.slowMs.map { r.latencyMs >= $0 && r.latencyMs >= 0 } ?? false)
+                guard hit, r.isEndpointRequest else { return }
+            }
             selectedCount += 1
             try r.withBytes(r.messageId) { try out.write($0) }
             try out.write(byte: 0x0a)

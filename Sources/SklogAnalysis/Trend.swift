@@ -89,17 +89,18 @@ struct IntentRates {
 }
 
 public enum Trend {
-    /// The metrics options a trend needs: its period, broken down by intent (for movers).
+    /// The metrics options a trend needs: its period. (Per-intent turns and failures come from the
+    /// engine's per-intent metrics; friction per intent from `MetricsFeed.frictionByIntent`.)
     public static func metricsOptions(_ o: TrendOptions, redact: Bool = false) -> MetricsOptions {
         var m = MetricsOptions()
         m.period = o.period
-        m.by = [.intent]
         m.redact = redact
         return m
     }
 
-    /// Builds the trend from a metrics result computed with `metricsOptions(_:)`.
-    public static func report(_ r: MetricsResult, options o: TrendOptions) -> TrendReport {
+    /// Builds the trend from a metrics result computed with `metricsOptions(_:)` and the friction
+    /// events per bucket and intent (`MetricsFeed.frictionByIntent`).
+    public static func report(_ r: MetricsResult, options o: TrendOptions, frictionByIntent: [Int64: [String: Int64]] = [:]) -> TrendReport {
         var periods: [TrendPeriod] = []
         var prevValues: [Double?]? = nil
         var prevIntents: [String: IntentRates] = [:]
@@ -116,16 +117,13 @@ public enum Trend {
                 }
             }
             var intents: [String: IntentRates] = [:]
-            for d in b.dimensions where d.name == "intent" {
-                for v in d.values {
-                    let m = v.metrics
-                    func n(_ name: String) -> Int64 {
-                        if case .int(let x)? = m.value(name) { return x }
-                        return 0
-                    }
-                    intents[v.value] = IntentRates(turns: n("totalUtterances"), failures: n("failedUtterances"),
-                                                   friction: n("bargeIns") + n("terminations") + n("unhandledRequests") + n("lowConfidenceIntents"))
-                }
+            let friction = frictionByIntent[b.start ?? 0] ?? [:]
+            for v in b.metrics.values where v.labels.count == 1 {
+                let name = v.definition.name
+                guard name == "intentUtterances" || name == "intentFailures", case .int(let n) = v.value else { continue }
+                var x = intents[v.labels[0]] ?? IntentRates(turns: 0, failures: 0, friction: friction[v.labels[0]] ?? 0)
+                if name == "intentUtterances" { x.turns = n } else { x.failures = n }
+                intents[v.labels[0]] = x
             }
             let first = prevValues == nil
             let failureMovers = first ? [] : movers(intents, prevIntents, o) { Double($0.failures) }
@@ -161,11 +159,21 @@ public final class MetricsFeed {
     public private(set) var sessionizer: Sessionizer!
     /// Optional extra consumer of closed sessions (the HTML report keeps a few).
     public var onSession: ((Session) -> Void)?
+    /// Friction events (barge-ins, terminations, unhandled, low-confidence) per bucket start and
+    /// intent, in the bucket of the event's message (as the engine counts them): for movers.
+    public private(set) var frictionByIntent: [Int64: [String: Int64]] = [:]
 
     public init(metrics: MetricsOptions, sessions: SessionOptions) {
         accumulator = MetricsAccumulator(options: metrics)
+        let period = metrics.period
         sessionizer = Sessionizer(options: sessions) { [unowned self] s in
             self.accumulator.add(session: s)
+            if let period {
+                for e in s.friction where e.type != .systemError {
+                    guard let intent = e.intent else { continue }
+                    self.frictionByIntent[period.start(e.ts), default: [:]][intent, default: 0] += 1
+                }
+            }
             self.onSession?(s)
         }
     }
@@ -180,5 +188,10 @@ public final class MetricsFeed {
         sessionizer.finish()
         accumulator.accounting = accounting
         return accumulator.result()
+    }
+
+    /// The trend of the finished result.
+    public func trend(_ r: MetricsResult, options: TrendOptions) -> TrendReport {
+        Trend.report(r, options: options, frictionByIntent: frictionByIntent)
     }
 }

@@ -147,7 +147,7 @@ public final class ReportCollector {
 
     public func finish(accounting: Accounting, inputNames: [String]) -> ReportData {
         let result = feed.finish(accounting: accounting)
-        let trend = Trend.report(result, options: trendOptions)
+        let trend = feed.trend(result, options: trendOptions)
         let slowest = slow.sorted { $0.latencyMs != $1.latencyMs ? $0.latencyMs > $1.latencyMs : $0.seq < $1.seq }
         let failedRows = failed.sorted { $0.seq < $1.seq }
         // The sessions of the listed rows, in start order, renumbered.

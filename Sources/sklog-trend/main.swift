@@ -59,7 +59,7 @@ struct TrendTool: ParsableCommand {
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let feed = MetricsFeed(metrics: Trend.metricsOptions(o, redact: input.redact), sessions: sessionOptions)
             try stream.forEach { rec in feed.add(rec) }
-            let trend = Trend.report(feed.finish(accounting: stream.accounting), options: o)
+            let trend = feed.trend(feed.finish(accounting: stream.accounting), options: o)
             switch TrendFormat(rawValue: format)! {
             case .table: try target.buffer.write(TrendOutput.table(trend))
             case .csv: try target.buffer.write(TrendOutput.csv(trend))

@@ -31,7 +31,7 @@ private func trend(_ lines: [String], minCount: Int64 = 20) -> TrendReport {
     o.minCount = minCount
     let feed = MetricsFeed(metrics: Trend.metricsOptions(o), sessions: SessionOptions())
     for l in lines { feed.add(TR.record(l)) }
-    return Trend.report(feed.finish(accounting: Accounting()), options: o)
+    return feed.trend(feed.finish(accounting: Accounting()), options: o)
 }
 
 private func idx(_ name: String) -> Int { TrendMetric.all.firstIndex { $0.name == name }! }
