@@ -56,6 +56,8 @@ public final class ReportCollector {
     private var latencyCounts: [Int64]
     /// Message IDs currently listed → how many rows list them.
     private var wanted: [String: Int] = [:]
+    /// The same by session ID (one lookup per closed session).
+    private var wantedSessions: [String: Int] = [:]
     /// Sessions retained because a listed ID was in them; message ID → retained key.
     private var retained: [Int: Session] = [:]
     private var retainedSeq = 0
@@ -94,9 +96,13 @@ public final class ReportCollector {
                     outcome: r.outcome, errorType: r.string(r.errorType))
     }
 
-    private func want(_ id: String, _ d: Int) {
-        let n = (wanted[id] ?? 0) + d
-        wanted[id] = n > 0 ? n : nil
+    private func want(_ r: ReportIDRow, _ d: Int) {
+        let n = (wanted[r.messageId] ?? 0) + d
+        wanted[r.messageId] = n > 0 ? n : nil
+        if let sid = r.sessionId {
+            let m = (wantedSessions[sid] ?? 0) + d
+            wantedSessions[sid] = m > 0 ? m : nil
+        }
     }
 
     private func addSlow(_ r: Record) {
@@ -105,10 +111,10 @@ public final class ReportCollector {
         var i = 0
         while i < slow.count && (slow[i].latencyMs < x.latencyMs) { i += 1 }
         slow.insert(x, at: i)
-        want(x.messageId, 1)
+        want(x, 1)
         if slow.count > top {
             let gone = slow.removeFirst()
-            want(gone.messageId, -1)
+            want(gone, -1)
         }
         slowMin = slow.count < top ? -1 : slow[0].latencyMs
     }
@@ -116,20 +122,18 @@ public final class ReportCollector {
     private func addFailed(_ r: Record) {
         failedTotal += 1
         let x = row(r)
-        want(x.messageId, 1)
+        want(x, 1)
         if failed.count < top {
             failed.append(x)
         } else {
-            want(failed[failedHead].messageId, -1)
+            want(failed[failedHead], -1)
             failed[failedHead] = x
             failedHead = (failedHead + 1) % top
         }
     }
 
     private func closed(_ s: Session) {
-        var keep = false
-        for id in s.messageIds where wanted[id] != nil { keep = true; break }
-        guard keep else { return }
+        guard wantedSessions[s.sessionId] != nil else { return }
         retainedSeq += 1
         retained[retainedSeq] = s
         for id in s.messageIds where wanted[id] != nil { sessionOf[id] = retainedSeq }
