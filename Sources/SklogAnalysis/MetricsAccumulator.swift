@@ -40,12 +40,6 @@ public struct MetricsOptions: Sendable, Equatable {
     public init() {}
 }
 
-/// Per customer: the ISO week of the first turn, and bit k = a turn in that week + k (k <= 12).
-public struct RetentionEntry: Sendable {
-    public var first: Int32
-    public var mask: UInt16
-}
-
 /// A smart home property: hash of its path in the `state` object, hash of its value.
 public struct PropertyHash: Sendable, Equatable {
     public var key: UInt64
@@ -102,9 +96,11 @@ public final class BucketCells {
 /// record of the stream in order and every session the sessionizer closes (in any order), then
 /// call `result()`; or write `partialState()` and merge parts with `merge(_:)`.
 public final class MetricsAccumulator {
-    public let options: MetricsOptions
+    public var options: MetricsOptions { storedOptions }
+    private let storedOptions: MetricsOptions
     /// Keep cross-record events unresolved (for `--partial`).
-    public let deferCrossRecordEvents: Bool
+    public var deferCrossRecordEvents: Bool { storedDefer }
+    private let storedDefer: Bool
     @exclusivity(unchecked) public internal(set) var whole: BucketCells
     @exclusivity(unchecked) public internal(set) var buckets: [Int64: BucketCells] = [:]
     @exclusivity(unchecked) private var lastBucket: BucketCells?
@@ -116,10 +112,14 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) public internal(set) var pathNames: [UInt64: [UInt64]] = [:]
     @exclusivity(unchecked) public internal(set) var minTs: Int64 = .max
     @exclusivity(unchecked) public internal(set) var maxTs: Int64 = .min
-    @exclusivity(unchecked) public internal(set) var retention = U64Map<RetentionEntry>()
     @exclusivity(unchecked) public internal(set) var deferred: [DeferredEvent] = []
-    /// The input accounting (set by the tool when the stream is done; summed by merges).
-    @exclusivity(unchecked) public var accounting = Accounting()
+    /// The input accounting (set by the tool when the stream is done; summed by merges). A
+    /// computed property, like `options`: other modules never depend on this class's layout.
+    public var accounting: Accounting {
+        get { storedAccounting }
+        set { storedAccounting = newValue }
+    }
+    private var storedAccounting = Accounting()
 
     // Online state of cross-record events.
     @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
@@ -128,12 +128,19 @@ public final class MetricsAccumulator {
     @exclusivity(unchecked) private var scratchBytes: [UInt8] = []
     @exclusivity(unchecked) private var targets: [MetricsCell] = []
     @exclusivity(unchecked) private var dimScratch: [UInt64]
+    @exclusivity(unchecked) private var scratchDims: [UInt64]
+    @exclusivity(unchecked) private var scratchSteps: [UInt64] = []
+    @exclusivity(unchecked) private var scratchDistinct: [UInt64] = []
+    @exclusivity(unchecked) private var scratchPairs: [UInt64] = []
+    /// Hashes whose name (or pair) is already recorded, for the session path.
+    @exclusivity(unchecked) private var namedHashes = U64Set()
 
     public init(options: MetricsOptions, deferCrossRecordEvents: Bool = false) {
-        self.options = options
-        self.deferCrossRecordEvents = deferCrossRecordEvents
+        storedOptions = options
+        storedDefer = deferCrossRecordEvents
         whole = BucketCells(start: .min, dimensions: options.by.count)
         dimScratch = Array(repeating: 0, count: options.by.count)
+        scratchDims = dimScratch
     }
 
     // MARK: Records
@@ -196,7 +203,7 @@ public final class MetricsAccumulator {
             for d in 0..<nd where dimScratch[d] != 0 { _ = b.cell(d, dimScratch[d]).cell.add(r, kind, h) }
         }
 
-        if kind.isTurn && h.user != 0 { addRetention(h.user, ts) }
+        if kind.isTurn && h.user != 0 { whole.main.users.addWeek(h.user, Self.weekIndex(ts)) }
 
         switch kind {
         case .changeReport, .reportState:
@@ -250,25 +257,6 @@ public final class MetricsAccumulator {
         Int32(truncatingIfNeeded: Timestamp.floorDiv(Timestamp.weekStart(ts) + weekOffset, weekMs))
     }
     static func weekStart(index w: Int32) -> Int64 { Int64(w) * weekMs - weekOffset }
-
-    @inline(__always)
-    private func addRetention(_ user: UInt64, _ ts: Int64) {
-        let w = Self.weekIndex(ts)
-        retention.update(user, make: { RetentionEntry(first: w, mask: 0) }) { e in
-            Self.mergeRetention(&e, RetentionEntry(first: w, mask: 1))
-        }
-    }
-
-    /// Union of two customers' week sets, keeping weeks 0...12 after the earlier first week.
-    static func mergeRetention(_ a: inout RetentionEntry, _ b: RetentionEntry) {
-        if a.mask == 0 { a = b; return }
-        var lo = a, hi = b
-        if b.first < a.first { lo = b; hi = a }
-        let shift = Int(hi.first) - Int(lo.first)
-        var mask = lo.mask
-        if shift <= 12 { mask |= UInt16(truncatingIfNeeded: (UInt32(hi.mask) << UInt32(shift)) & 0x1FFF) }
-        a = RetentionEntry(first: lo.first, mask: mask)
-    }
 
     // MARK: Cross-record events
 
@@ -350,37 +338,42 @@ public final class MetricsAccumulator {
         if s.end > maxTs { maxTs = s.end }
         let user = s.userHash ?? s.userId.map { byteHash($0) } ?? 0
 
-        // Steps, distinct steps and distinct step pairs of the session.
-        let path = s.path
-        var stepHashes: [UInt64] = []
-        stepHashes.reserveCapacity(path.count)
-        for (i, step) in path.enumerated() {
-            let h = byteHash(step)
+        // Steps (turns, then END:<outcome>), distinct steps and distinct step pairs. Scratch
+        // arrays are reused; a name is stored the first time its hash is seen.
+        // (Swapped out of the members so that they are uniquely referenced: no copy on write.)
+        var stepHashes: [UInt64] = [], distinctSteps: [UInt64] = [], distinctPairs: [UInt64] = []
+        swap(&stepHashes, &scratchSteps); swap(&distinctSteps, &scratchDistinct); swap(&distinctPairs, &scratchPairs)
+        stepHashes.removeAll(keepingCapacity: true)
+        distinctSteps.removeAll(keepingCapacity: true)
+        distinctPairs.removeAll(keepingCapacity: true)
+        defer { swap(&stepHashes, &scratchSteps); swap(&distinctSteps, &scratchDistinct); swap(&distinctPairs, &scratchPairs) }
+        for t in s.turns {
+            let h = byteHash(t.step)
             stepHashes.append(h)
-            if names[h] == nil { names[h] = path[i] }
+            if namedHashes.insert(h) { names[h] = t.step }
         }
-        var distinctSteps: [UInt64] = []
+        let end = Self.endSteps[Self.outcomeIndex(s.outcome)]
+        stepHashes.append(end.hash)
+        if namedHashes.insert(end.hash) { names[end.hash] = end.name }
         for h in stepHashes where !distinctSteps.contains(h) { distinctSteps.append(h) }
-        var distinctPairs: [UInt64] = []
         if stepHashes.count > 1 {
             for i in 1..<stepHashes.count {
                 let p = Self.pairHash(stepHashes[i - 1], stepHashes[i])
                 if !distinctPairs.contains(p) {
                     distinctPairs.append(p)
-                    if pairNames[p] == nil { pairNames[p] = (stepHashes[i - 1], stepHashes[i]) }
+                    if namedHashes.insert(p) { pairNames[p] = (stepHashes[i - 1], stepHashes[i]) }
                 }
             }
         }
 
-        let sessionDims: [UInt64] = options.by.map { d in
-            switch d {
-            case .locale: s.locale.map { byteHash($0) } ?? 0
-            case .stage: s.stage.map { byteHash($0) } ?? 0
-            case .intent, .requestType: 0
-            }
-        }
-        for (d, v) in sessionDims.enumerated() where v != 0 && names[v] == nil {
-            names[v] = options.by[d] == .locale ? s.locale : s.stage
+        var sessionDims: [UInt64] = []
+        swap(&sessionDims, &scratchDims)
+        defer { swap(&sessionDims, &scratchDims) }
+        for (d, dim) in options.by.enumerated() {
+            let value: String? = dim == .locale ? s.locale : dim == .stage ? s.stage : nil
+            let v = value.map { byteHash($0) } ?? 0
+            sessionDims[d] = v
+            if v != 0 && namedHashes.insert(v) { names[v] = value }
         }
         func forSessionCells(_ body: (MetricsCell) -> Void) {
             body(whole.main)
@@ -401,7 +394,7 @@ public final class MetricsAccumulator {
         forSessionCells { c in
             c.inc(.sessions)
             c.inc(outcome)
-            c.sessionUsers.insert(user)
+            c.users.mark(user, UserTable.session)
             if !s.friction.isEmpty { c.inc(.frictionSessions) }
             for p in distinctPairs {
                 c.pairs.update(p, make: PairStat.init) { ps in ps.sessions += 1; ps.customers.insert(user) }
@@ -428,17 +421,22 @@ public final class MetricsAccumulator {
             }
             if ev.ts < minTs { minTs = ev.ts }
             if ev.ts > maxTs { maxTs = ev.ts }
-            let intentHash = ev.intent.map { byteHash($0) } ?? 0
-            let requestType = ev.intent == nil ? "LaunchRequest" : "IntentRequest"
-            let evDims: [UInt64] = options.by.enumerated().map { d, dim in
-                switch dim {
-                case .locale, .stage: sessionDims[d]
-                case .intent: intentHash
-                case .requestType: byteHash(requestType)
+            var evDims: [UInt64] = []
+            swap(&evDims, &dimScratch)
+            defer { swap(&evDims, &dimScratch) }
+            if !options.by.isEmpty {
+                let intentHash = ev.intent.map { byteHash($0) } ?? 0
+                let requestType = ev.intent == nil ? Self.launchRequest : Self.intentRequest
+                for (d, dim) in options.by.enumerated() {
+                    let v: UInt64
+                    switch dim {
+                    case .locale, .stage: v = sessionDims[d]
+                    case .intent: v = intentHash
+                    case .requestType: v = requestType.hash
+                    }
+                    evDims[d] = v
+                    if v != 0 && namedHashes.insert(v) { names[v] = dim == .intent ? ev.intent : requestType.name }
                 }
-            }
-            for (d, v) in evDims.enumerated() where v != 0 && names[v] == nil {
-                names[v] = options.by[d] == .intent ? ev.intent : requestType
             }
             whole.main.inc(counter)
             for (d, v) in evDims.enumerated() where v != 0 { whole.cell(d, v).cell.inc(counter) }
@@ -448,11 +446,23 @@ public final class MetricsAccumulator {
             }
             let key = frictionKey(ev)
             let kh = byteHash(key)
-            if whole.main.frictionUtterances.update(kh, make: { [Int64](repeating: 0, count: 5) }, { $0[slot] += 1 }) {
-                names[kh] = key
-            }
+            whole.main.frictionUtterances.update(kh, make: { [Int64](repeating: 0, count: 5) }, { $0[slot] += 1 })
+            if namedHashes.insert(kh) { names[kh] = key }
         }
     }
+
+    static let endSteps: [(name: String, hash: UInt64)] = SessionOutcome.allCases.map { ("END:\($0.rawValue)", byteHash("END:\($0.rawValue)")) }
+    static func outcomeIndex(_ o: SessionOutcome) -> Int {
+        switch o {
+        case .failed: 0
+        case .noResponse: 1
+        case .userEnded: 2
+        case .skillEnded: 3
+        case .unknown: 4
+        }
+    }
+    static let launchRequest = (name: "LaunchRequest", hash: byteHash("LaunchRequest"))
+    static let intentRequest = (name: "IntentRequest", hash: byteHash("IntentRequest"))
 
     static func pairHash(_ a: UInt64, _ b: UInt64) -> UInt64 { mix64(a &* 0x9E37_79B9_7F4A_7C15 ^ (b &+ 0x632B_E59B_D9B4_E019)) }
 
@@ -506,9 +516,6 @@ public final class MetricsAccumulator {
         for (k, v) in o.pathNames where pathNames[k] == nil { pathNames[k] = v }
         minTs = min(minTs, o.minTs)
         maxTs = max(maxTs, o.maxTs)
-        for (u, e) in o.retention.pairs {
-            retention.update(u, make: { RetentionEntry(first: e.first, mask: 0) }) { Self.mergeRetention(&$0, e) }
-        }
         deferred.append(contentsOf: o.deferred)
         accounting.merge(o.accounting)
     }
@@ -520,7 +527,6 @@ public final class MetricsAccumulator {
     func setNames(_ n: [UInt64: String], pairs: [UInt64: (UInt64, UInt64)], paths: [UInt64: [UInt64]]) {
         names = n; pairNames = pairs; pathNames = paths
     }
-    func setRetention(_ r: U64Map<RetentionEntry>) { retention = r }
     func setDeferred(_ d: [DeferredEvent]) { deferred = d }
 }
 

@@ -140,9 +140,9 @@ public final class MetricsCell {
     /// The counters (indexed by `Counter`), in memory owned by the cell: no bounds, uniqueness or
     /// exclusivity checks on the hot path.
     public let counters: UnsafeMutablePointer<Int64>
-    @exclusivity(unchecked) public var customers = U64Set()
-    @exclusivity(unchecked) public var turnUsers = U64Set()
-    @exclusivity(unchecked) public var sessionUsers = U64Set()
+    /// Distinct users: customers, users with a turn, users with a session (and, in the whole
+    /// input's cell, their retention weeks).
+    @exclusivity(unchecked) public var users = UserTable()
     @exclusivity(unchecked) public var endpointLatency = LatencyHistogram()
     @exclusivity(unchecked) public var discoveryLatency = LatencyHistogram()
     @exclusivity(unchecked) public var capabilityLatency = LatencyHistogram()
@@ -179,11 +179,10 @@ public final class MetricsCell {
         var new: NewKeys = []
         if kind.isUserInitiated {
             inc(.userInitiated)
-            customers.insert(h.user)
+            users.mark(h.user, kind.isTurn ? UserTable.customer | UserTable.turn : UserTable.customer)
         }
         if kind.isTurn {
             inc(.turns)
-            turnUsers.insert(h.user)
             let failed = r.failed
             if r.outcome != .unknown {
                 inc(.turnOutcomeKnown)
@@ -303,9 +302,7 @@ public final class MetricsCell {
 
     public func merge(_ o: MetricsCell) {
         for i in 0..<Counter.allCases.count { counters[i] &+= o.counters[i] }
-        customers.formUnion(o.customers)
-        turnUsers.formUnion(o.turnUsers)
-        sessionUsers.formUnion(o.sessionUsers)
+        users.merge(o.users)
         endpointLatency.merge(o.endpointLatency)
         discoveryLatency.merge(o.discoveryLatency)
         capabilityLatency.merge(o.capabilityLatency)

@@ -80,7 +80,7 @@ public struct MetricCondition: Sendable, CustomStringConvertible {
             default: throw bad("'%' only applies to rates, and \(name) is not a rate")
             }
         } else if kind == .fraction && v > 1 {
-            throw bad("\(name) is a rate between 0 and 1; write '\(v)%' for a percentage")
+            throw bad("\(name) is a rate between 0 and 1; write '\(MetricNumber.real(v).text)%' for a percentage")
         }
         self.name = name
         self.labels = labels

@@ -41,12 +41,6 @@ extension MetricsAccumulator {
             if i > 0 { o.raw(",") }
             writeBucket(buckets[s]!, &o, withStart: true)
         }
-        o.raw("],\"retention\":[")
-        let users = retention.pairs.map { ($0, $1) }.sorted { $0.0 < $1.0 }
-        for (i, (u, e)) in users.enumerated() {
-            if i > 0 { o.raw(",") }
-            o.raw("["); o.hex(u); o.raw(","); o.int(Int64(e.first)); o.raw(","); o.int(Int64(e.mask)); o.raw("]")
-        }
         o.raw("],\"deferred\":[")
         for (i, e) in deferred.enumerated() {
             if i > 0 { o.raw(",") }
@@ -110,10 +104,6 @@ extension MetricsAccumulator {
             o.string(k.key); o.raw(":"); o.int(c[k])
         }
         o.raw("}")
-        func set(_ name: String, _ s: U64Set) {
-            guard s.count > 0 else { return }
-            o.raw(",\""); o.raw(name); o.raw("\":"); o.hexArray(s.sorted)
-        }
         func hist(_ name: String, _ h: LatencyHistogram) {
             guard h.n > 0 else { return }
             o.raw(",\""); o.raw(name); o.raw("\":"); o.histogram(h)
@@ -127,9 +117,18 @@ extension MetricsAccumulator {
             }
             o.raw("}")
         }
-        set("customers", c.customers)
-        set("turnUsers", c.turnUsers)
-        set("sessionUsers", c.sessionUsers)
+        if c.users.count > 0 {
+            // [user, kinds (1 customer, 2 turn, 4 session)] or, with retention weeks,
+            // [user, kinds, first ISO week index, weeks bit mask].
+            o.raw(",\"users\":[")
+            for (i, s) in c.users.entries.enumerated() {
+                if i > 0 { o.raw(",") }
+                o.raw("["); o.hex(s.key); o.raw(","); o.int(Int64(s.flags))
+                if s.weeks != 0 { o.raw(","); o.int(Int64(s.first)); o.raw(","); o.int(Int64(s.weeks)) }
+                o.raw("]")
+            }
+            o.raw("]")
+        }
         hist("endpointLatency", c.endpointLatency)
         hist("discoveryLatency", c.discoveryLatency)
         hist("capabilityLatency", c.capabilityLatency)
@@ -156,12 +155,14 @@ extension MetricsAccumulator {
     // MARK: Reading
 
     public struct PartialStateError: Error, CustomStringConvertible {
-        public let description: String
+        public let name: String
+        public let message: String
+        public var description: String { "\(name): \(message)" }
     }
 
     /// Reads a partial state written by `partialState()`.
     public static func fromPartialState(_ bytes: [UInt8], name: String = "partial state") throws -> MetricsAccumulator {
-        func bad(_ m: String) -> PartialStateError { PartialStateError(description: "\(name): \(m)") }
+        func bad(_ m: String) -> PartialStateError { PartialStateError(name: name, message: m) }
         let doc: JSONValue
         do { doc = try JSONValue.parse(bytes) } catch let e as JSONValue.ParseError {
             throw bad("not a JSON document (\(e.message) at byte \(e.offset))")
@@ -227,13 +228,6 @@ extension MetricsAccumulator {
             guard let s = bv["start"]?.int else { throw bad("bucket without start") }
             acc.setBucket(try bucket(bv, start: s))
         }
-        var ret = U64Map<RetentionEntry>()
-        for e in doc["retention"]?.array ?? [] {
-            guard let a = e.array, a.count == 3, let f = a[1].int, let m = a[2].int else { throw bad("invalid retention entry") }
-            let u = try hexValue(a[0], bad)
-            ret.update(u, make: { RetentionEntry(first: Int32(f), mask: 0) }) { Self.mergeRetention(&$0, RetentionEntry(first: Int32(f), mask: UInt16(truncatingIfNeeded: m))) }
-        }
-        acc.setRetention(ret)
         var events: [DeferredEvent] = []
         let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { (String(describing: $0), $0) })
         for e in doc["deferred"]?.array ?? [] {
@@ -265,11 +259,6 @@ extension MetricsAccumulator {
             guard let counter = Counter.byKey[k] else { throw bad("unknown counter \(k)") }
             c[counter] = n.int ?? 0
         }
-        func set(_ name: String) throws -> U64Set {
-            var s = U64Set()
-            for h in v[name]?.array ?? [] { s.insert(try hexValue(h, bad)) }
-            return s
-        }
         func hist(_ x: JSONValue?) throws -> LatencyHistogram {
             var h = LatencyHistogram()
             for e in x?.array ?? [] {
@@ -283,9 +272,14 @@ extension MetricsAccumulator {
             while out.count < n { out.append(0) }
             return out
         }
-        c.customers = try set("customers")
-        c.turnUsers = try set("turnUsers")
-        c.sessionUsers = try set("sessionUsers")
+        for e in v["users"]?.array ?? [] {
+            guard let a = e.array, a.count == 2 || a.count == 4, let flags = a[1].int else { throw bad("invalid user entry") }
+            var s = UserTable.Slot()
+            s.key = try hexValue(a[0], bad)
+            s.flags = UInt8(truncatingIfNeeded: flags)
+            if a.count == 4, let f = a[2].int, let w = a[3].int { s.first = Int32(truncatingIfNeeded: f); s.weeks = UInt16(truncatingIfNeeded: w) }
+            c.users.add(s)
+        }
         c.endpointLatency = try hist(v["endpointLatency"])
         c.discoveryLatency = try hist(v["discoveryLatency"])
         c.capabilityLatency = try hist(v["capabilityLatency"])

@@ -175,6 +175,7 @@ struct Evaluator {
     let discovery, capability, reportState, changeReport, skillEvents, accountLinking: Bool
     let accessTokens, refreshTokens, isp, subscriptions, endpoint, endpointOutcome, endpointLatency: Bool
     let retention: Bool
+    let retained: [UserTable.Slot]
 
     init(acc: MetricsAccumulator, w: MetricsCell) {
         self.acc = acc
@@ -182,7 +183,7 @@ struct Evaluator {
         var idx: [String: Int] = [:]
         for (i, d) in MetricCatalog.all.enumerated() { idx[d.name + "|" + (d.group ?? "")] = i }
         defIndex = idx
-        customers = w.customers.count > 0
+        customers = w.users.customers > 0
         turns = w[.turns] > 0
         turnOutcome = w[.turnOutcomeKnown] > 0
         sessions = w[.sessions] > 0
@@ -203,7 +204,8 @@ struct Evaluator {
         endpoint = w[.endpointRequests] > 0
         endpointOutcome = w[.endpointSuccess] + w[.endpointFailed] > 0
         endpointLatency = w.endpointLatency.n > 0
-        retention = acc.retention.count > 0
+        retained = w.users.retained
+        retention = !retained.isEmpty
     }
 
     func name(_ h: UInt64) -> String { acc.names[h] ?? String(h, radix: 16) }
@@ -236,11 +238,11 @@ struct Evaluator {
         }
 
         // Customers and utterances.
-        put("uniqueCustomers", count(customers, Int64(c.customers.count)))
+        put("uniqueCustomers", count(customers, Int64(c.users.customers)))
         put("totalUtterances", count(turns, c[.turns]))
         put("successfulUtterances", count(turnOutcome, c[.turnSuccess]))
         put("failedUtterances", count(turnOutcome, c[.turnFailed]))
-        put("utterancesPerCustomer", rate(turns, c[.turns], Int64(c.turnUsers.count)))
+        put("utterancesPerCustomer", rate(turns, c[.turns], Int64(c.users.turnUsers)))
         put("utterancesPerSession", rate(turns && sessions, c[.turns], c[.sessions]))
 
         // Sessions.
@@ -253,7 +255,7 @@ struct Evaluator {
         put("userEndedSessions", count(sessions, c[.sessionsUserEnded]))
         put("skillEndedSessions", count(sessions, c[.sessionsSkillEnded]))
         put("unknownSessions", count(sessions, c[.sessionsUnknown]))
-        put("sessionsPerCustomer", rate(sessions, ses, Int64(c.sessionUsers.count)))
+        put("sessionsPerCustomer", rate(sessions, ses, Int64(c.users.sessionUsers)))
         put("successfulSessionsShare", rate(sessions, successful, ses))
         put("incompleteSessionsShare", rate(sessions, c[.sessionsNoResponse], ses))
         put("failedSessionsShare", rate(sessions, c[.sessionsFailed], ses))
@@ -304,9 +306,9 @@ struct Evaluator {
         if whole {
             if retention {
                 var cohorts: [Int32: [Int64]] = [:]
-                for e in acc.retention.values {
+                for e in retained {
                     var counts = cohorts[e.first] ?? [Int64](repeating: 0, count: 13)
-                    for k in 0...12 where e.mask & (1 << k) != 0 { counts[k] += 1 }
+                    for k in 0...12 where e.weeks & (1 << k) != 0 { counts[k] += 1 }
                     cohorts[e.first] = counts
                 }
                 for cw in cohorts.keys.sorted() {

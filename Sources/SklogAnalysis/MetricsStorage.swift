@@ -212,3 +212,107 @@ public struct LatencyHistogram: Sendable {
 
     public var mean: Double? { n > 0 ? Double(sum) / Double(n) : nil }
 }
+
+/// The distinct users of a cell in one open-addressing table: per user hash, which kinds of
+/// record they had (customer, turn, session) and — in the whole-input cell — their retention
+/// weeks. One probe per record instead of one per set; 16 bytes per user.
+public struct UserTable: Sendable {
+    public struct Slot: Sendable {
+        public var key: UInt64 = 0
+        /// ISO week index of the first turn, and bit k = a turn in that week + k (k <= 12).
+        public var first: Int32 = 0
+        public var weeks: UInt16 = 0
+        public var flags: UInt8 = 0
+    }
+    public static let customer: UInt8 = 1, turn: UInt8 = 2, session: UInt8 = 4
+
+    var slots: [Slot] = []
+    var mask = -1
+    var used = 0
+    public private(set) var customers = 0
+    public private(set) var turnUsers = 0
+    public private(set) var sessionUsers = 0
+
+    public init() {}
+
+    public var count: Int { used }
+
+    /// The slot of `key` (inserted when new; never for key 0).
+    @inline(__always)
+    mutating func slot(_ key: UInt64) -> Int {
+        if (used + 1) * 4 > (mask + 1) * 3 { grow() }
+        var i = Int(truncatingIfNeeded: key) & mask
+        while true {
+            let k = slots[i].key
+            if k == key { return i }
+            if k == 0 { slots[i].key = key; used += 1; return i }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// Records that `key` had records of the kinds in `flags`.
+    @inline(__always)
+    public mutating func mark(_ key: UInt64, _ flags: UInt8) {
+        if key == 0 { return }
+        let i = slot(key)
+        let new = flags & ~slots[i].flags
+        if new == 0 { return }
+        slots[i].flags |= new
+        if new & Self.customer != 0 { customers += 1 }
+        if new & Self.turn != 0 { turnUsers += 1 }
+        if new & Self.session != 0 { sessionUsers += 1 }
+    }
+
+    /// A turn of `key` in ISO week `week` (whole-input cell: retention).
+    @inline(__always)
+    public mutating func addWeek(_ key: UInt64, _ week: Int32) {
+        if key == 0 { return }
+        let i = slot(key)
+        Self.mergeWeeks(&slots[i], first: week, weeks: 1)
+    }
+
+    /// Union of week sets, keeping weeks 0...12 after the earlier first week.
+    @inline(__always)
+    static func mergeWeeks(_ s: inout Slot, first: Int32, weeks: UInt16) {
+        if weeks == 0 { return }
+        if s.weeks == 0 { s.first = first; s.weeks = weeks; return }
+        var loFirst = s.first, lo = s.weeks, hiFirst = first, hi = weeks
+        if first < s.first { loFirst = first; lo = weeks; hiFirst = s.first; hi = s.weeks }
+        let shift = Int(hiFirst) - Int(loFirst)
+        var m = lo
+        if shift <= 12 { m |= UInt16(truncatingIfNeeded: (UInt32(hi) << UInt32(shift)) & 0x1FFF) }
+        s.first = loFirst
+        s.weeks = m
+    }
+
+    mutating func grow() {
+        let old = slots
+        let cap = max(8, (mask + 1) * 2)
+        slots = [Slot](repeating: Slot(), count: cap)
+        mask = cap - 1
+        for s in old where s.key != 0 {
+            var i = Int(truncatingIfNeeded: s.key) & mask
+            while slots[i].key != 0 { i = (i + 1) & mask }
+            slots[i] = s
+        }
+    }
+
+    /// Adds one user's state (from another part).
+    public mutating func add(_ s: Slot) {
+        if s.key == 0 { return }
+        mark(s.key, s.flags)
+        if s.weeks != 0 {
+            let i = slot(s.key)
+            Self.mergeWeeks(&slots[i], first: s.first, weeks: s.weeks)
+        }
+    }
+
+    public mutating func merge(_ o: UserTable) {
+        for s in o.slots where s.key != 0 { add(s) }
+    }
+
+    /// The users in ascending key order.
+    public var entries: [Slot] { slots.filter { $0.key != 0 }.sorted { $0.key < $1.key } }
+    /// Users with retention weeks (any order).
+    public var retained: [Slot] { slots.filter { $0.key != 0 && $0.weeks != 0 } }
+}

@@ -27,7 +27,7 @@ public enum MetricsRun {
             let bytes = try readAll(p)
             let part: MetricsAccumulator
             do { part = try MetricsAccumulator.fromPartialState(bytes, name: p == "-" ? "stdin" : p) } catch let e as MetricsAccumulator.PartialStateError {
-                throw InputError(path: p, message: e.description)
+                throw InputError(path: e.name, message: e.message)
             }
             if let a = acc {
                 do { try a.merge(part) } catch let e as MetricsAccumulator.MergeError { throw InputError(path: p, message: e.description) }

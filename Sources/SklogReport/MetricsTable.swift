@@ -90,16 +90,20 @@ public enum MetricsTable {
         guard let d = v.double else { return "n/a" }
         switch kind {
         case .count: if case .int(let i) = v { return grouped(i) }; return MetricNumber.decimal(d, places: 2)
-        case .fraction: return MetricNumber.decimal(d * 100, places: 2) + "%"
+        case .fraction: return fixed(d * 100, 1) + "%"
         case .per100, .ratio: return fixed(d, 2)
         case .ms:
             if case .int(let i) = v { return grouped(i) + " ms" }
-            return fixed(d, 1) + " ms"
+            return fixed(d, 1, grouping: true) + " ms"
         }
     }
 
-    static func fixed(_ d: Double, _ places: Int) -> String {
+    static func fixed(_ d: Double, _ places: Int, grouping: Bool = false) -> String {
         var s = MetricNumber.decimal(d, places: places)
+        if grouping, d.magnitude < 9e15 {
+            let dot = s.firstIndex(of: ".") ?? s.endIndex
+            if let ip = Int64(s[..<dot]) { s = grouped(ip) + s[dot...] }
+        }
         let dot = s.firstIndex(of: ".")
         let have = dot.map { s.distance(from: $0, to: s.endIndex) - 1 } ?? -1
         if have < 0 { s += "." + String(repeating: "0", count: places) } else if have < places { s += String(repeating: "0", count: places - have) }
@@ -133,6 +137,8 @@ public enum MetricsTable {
                     cells[labels]![name].map { format($0.value, $0.definition.kind) } ?? ""
                 }
             }
+            // Nothing to show when every value is n/a (e.g. no smart home traffic at all).
+            if rows.allSatisfy({ $0.dropFirst(firstDef.labels.count).allSatisfy { $0 == "n/a" || $0.isEmpty } }) { return nil }
             return (title, firstDef.labels + columns.map(\.0), rows)
         }
         var out: [(String, [String], [[String]])] = []
