@@ -1,3 +1,4 @@
+import Foundation
 import SklogRecords
 
 /// Parameters of `sklog-trend`.
@@ -154,20 +155,34 @@ public enum Trend {
 }
 
 /// Feeds records to the metrics engine and the sessionizer (whose sessions go to the engine too).
+///
+/// With `threaded`, the sessions run on a second thread: the calling thread adds each record to
+/// the engine and hands it on in batches; the worker runs `onRecord`, the sessionizer, and adds
+/// the closed sessions to a second accumulator, merged into the first at the end (the engine's
+/// merge is exact: counters add, distinct sets unite). Results are identical either way.
+/// `onRecord` and `onSession` run on the worker thread when threaded.
 public final class MetricsFeed {
     public let accumulator: MetricsAccumulator
+    /// Where sessions are added (`accumulator` unless threaded).
+    let sessionAccumulator: MetricsAccumulator
     public private(set) var sessionizer: Sessionizer!
+    /// Optional extra consumer of each record, before the sessionizer sees it.
+    public var onRecord: ((Record) -> Void)?
     /// Optional extra consumer of closed sessions (the HTML report keeps a few).
     public var onSession: ((Session) -> Void)?
     /// Friction events (barge-ins, terminations, unhandled, low-confidence) per bucket start and
     /// intent, in the bucket of the event's message (as the engine counts them): for movers.
     public private(set) var frictionByIntent: [Int64: [String: Int64]] = [:]
+    private var worker: BatchWorker<Record>?
+    private var batch: [Record] = []
+    static let batchSize = 2048
 
-    public init(metrics: MetricsOptions, sessions: SessionOptions) {
+    public init(metrics: MetricsOptions, sessions: SessionOptions, threaded: Bool = false) {
         accumulator = MetricsAccumulator(options: metrics)
+        sessionAccumulator = threaded ? MetricsAccumulator(options: metrics) : accumulator
         let period = metrics.period
         sessionizer = Sessionizer(options: sessions) { [unowned self] s in
-            self.accumulator.add(session: s)
+            self.sessionAccumulator.add(session: s)
             if let period {
                 for e in s.friction where e.type != .systemError {
                     guard let intent = e.intent else { continue }
@@ -176,16 +191,43 @@ public final class MetricsFeed {
             }
             self.onSession?(s)
         }
+        if threaded {
+            batch.reserveCapacity(Self.batchSize)
+            worker = BatchWorker(name: "sklog-sessions") { [unowned self] records in
+                for r in records {
+                    self.onRecord?(r)
+                    self.sessionizer.add(r)
+                }
+            } finish: { [unowned self] in
+                self.sessionizer.finish()
+            }
+        }
     }
 
     @inline(__always)
     public func add(_ r: Record) {
         accumulator.add(r)
-        sessionizer.add(r)
+        if let worker {
+            batch.append(r)
+            if batch.count == Self.batchSize {
+                worker.submit(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        } else {
+            onRecord?(r)
+            sessionizer.add(r)
+        }
     }
 
     public func finish(accounting: Accounting) -> MetricsResult {
-        sessionizer.finish()
+        if let worker {
+            if !batch.isEmpty { worker.submit(batch); batch = [] }
+            worker.finish()
+            // Same options on both sides: the merge cannot fail.
+            try? accumulator.merge(sessionAccumulator)
+        } else {
+            sessionizer.finish()
+        }
         accumulator.accounting = accounting
         return accumulator.result()
     }
@@ -193,5 +235,65 @@ public final class MetricsFeed {
     /// The trend of the finished result.
     public func trend(_ r: MetricsResult, options: TrendOptions) -> TrendReport {
         Trend.report(r, options: options, frictionByIntent: frictionByIntent)
+    }
+}
+
+/// A thread that runs `body` on each submitted batch, in order, then `finish`. At most `depth`
+/// batches wait; `submit` blocks beyond that.
+final class BatchWorker<T> {
+    private let cond = NSCondition()
+    private var queue: [[T]] = []
+    private var head = 0
+    private var closed = false
+    private var finished = false
+    private let depth: Int
+    private let body: ([T]) -> Void
+    private let finishBody: () -> Void
+
+    init(name: String, depth: Int = 4, body: @escaping ([T]) -> Void, finish: @escaping () -> Void) {
+        self.depth = depth
+        self.body = body
+        self.finishBody = finish
+        let t = Thread { [unowned self] in self.run() }
+        t.stackSize = 8 << 20
+        t.name = name
+        t.start()
+    }
+
+    func submit(_ batch: [T]) {
+        cond.lock()
+        while queue.count - head >= depth { cond.wait() }
+        queue.append(batch)
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// Waits until every batch and `finish` have run.
+    func finish() {
+        cond.lock()
+        closed = true
+        cond.broadcast()
+        while !finished { cond.wait() }
+        cond.unlock()
+    }
+
+    private func run() {
+        while true {
+            cond.lock()
+            while queue.count == head && !closed { cond.wait() }
+            if queue.count == head {
+                cond.unlock()
+                finishBody()
+                cond.lock(); finished = true; cond.broadcast(); cond.unlock()
+                return
+            }
+            let b = queue[head]
+            queue[head] = []
+            head += 1
+            if head > 64 { queue.removeFirst(head); head = 0 }
+            cond.broadcast()
+            cond.unlock()
+            body(b)
+        }
     }
 }

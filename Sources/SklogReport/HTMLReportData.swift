@@ -63,22 +63,30 @@ public final class ReportCollector {
     private var retainedSeq = 0
     private var sessionOf: [String: Int] = [:]
 
-    public init(trend: TrendOptions, sessions: SessionOptions, redact: Bool, top: Int = 25) {
+    /// `threaded`: sessions and this collector's own bookkeeping run on a second thread (see
+    /// `MetricsFeed`); the result is the same.
+    public init(trend: TrendOptions, sessions: SessionOptions, redact: Bool, top: Int = 25, threaded: Bool = true) {
         self.top = top
         self.redact = redact
         trendOptions = trend
         sessionOptions = sessions
         var m = Trend.metricsOptions(trend, redact: redact)
         m.top = 20
-        feed = MetricsFeed(metrics: m, sessions: sessions)
+        feed = MetricsFeed(metrics: m, sessions: sessions, threaded: threaded)
         latencyCounts = Array(repeating: 0, count: Self.latencyEdges.count)
         feed.onSession = { [unowned self] s in self.closed(s) }
+        feed.onRecord = { [unowned self] r in self.track(r) }
     }
 
     @inline(__always)
     public func add(_ r: Record) {
-        seq += 1
         feed.add(r)
+    }
+
+    /// The slowest and failed requests and the latency histogram (before the sessionizer sees
+    /// the record, so that its session is kept when it closes).
+    private func track(_ r: Record) {
+        seq += 1
         guard r.isEndpointRequest else { return }
         let ms = r.latencyMs
         if ms >= 0 {

@@ -57,7 +57,7 @@ struct TrendTool: ParsableCommand {
             let sessionOptions = try session.sessionOptions()
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
-            let feed = MetricsFeed(metrics: Trend.metricsOptions(o, redact: input.redact), sessions: sessionOptions)
+            let feed = MetricsFeed(metrics: Trend.metricsOptions(o, redact: input.redact), sessions: sessionOptions, threaded: true)
             try stream.forEach { rec in feed.add(rec) }
             let trend = feed.trend(feed.finish(accounting: stream.accounting), options: o)
             switch TrendFormat(rawValue: format)! {
