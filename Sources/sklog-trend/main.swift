@@ -1,1 +1,73 @@
-print("sklog-trend")
+import ArgumentParser
+import SklogAnalysis
+import SklogCLI
+import SklogIO
+import SklogRecords
+import SklogReport
+
+struct TrendTool: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sklog-trend",
+        abstract: "Friction, failure and latency trends: one row per period, the change from the previous period, and the top movers.",
+        discussion: """
+        Per period (UTC; weeks start Monday): utterances, sessions, customers, failure rate
+        (failed turns and smart home directives per 100), endpoint latency P50/P90/P99, and the
+        friction rates per 100 turns (barge-ins, terminations, unhandled, low-confidence). Each
+        period shows its change from the previous one, absolute and relative. Top movers: the
+        intents whose failure or friction rate rose most vs the previous period, among intents
+        with at least --min-count turns in both. The numbers come from the metrics engine
+        (the same values as `sklog metrics --period`). Details: docs/trend.md.
+
+        Examples:
+          sklog trend --by week logs/*.gz
+          sklog trend --by day --format csv logs/*.gz > trend.csv
+          sklog trend --by hour --since 2026-11-24 --min-count 50 --format json logs/*.gz
+        """,
+        version: sklogVersion)
+
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
+    @OptionGroup var outFile: OutputFileOption
+
+    @Option(help: ArgumentHelp("Period: hour, day or week (also 15m).", valueName: "period"))
+    var by: String = "day"
+
+    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "format"))
+    var format: String = "table"
+
+    @Option(name: .customLong("min-count"), help: ArgumentHelp("An intent is a mover candidate only with at least this many turns in both periods.", valueName: "n"))
+    var minCount: Int = 20
+
+    @Option(help: ArgumentHelp("How many movers per kind and period.", valueName: "n"))
+    var top: Int = 5
+
+    func validate() throws {
+        guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
+        guard TrendFormat(rawValue: format) != nil else { throw ValidationError("--format must be table, csv or json (the input format is --input-format)") }
+        guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
+        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+    }
+
+    func run() throws {
+        ToolRun.main("sklog-trend") {
+            var o = TrendOptions()
+            o.period = MetricsOptions.Period(rawValue: by)!
+            o.minCount = Int64(minCount)
+            o.top = top
+            let sessionOptions = try session.sessionOptions()
+            let stream = try input.openStream()
+            let target = try OutputTarget(path: outFile.path, strict: input.strict)
+            let feed = MetricsFeed(metrics: Trend.metricsOptions(o, redact: input.redact), sessions: sessionOptions, threaded: true)
+            try stream.forEach { rec in feed.add(rec) }
+            let trend = feed.trend(feed.finish(accounting: stream.accounting), options: o)
+            switch TrendFormat(rawValue: format)! {
+            case .table: try target.buffer.write(TrendOutput.table(trend))
+            case .csv: try target.buffer.write(TrendOutput.csv(trend))
+            case .json: try target.buffer.write(TrendOutput.json(trend))
+            }
+            return try ToolRun.finish(stream, input: input, target: target)
+        }
+    }
+}
+
+TrendTool.sklogMain()

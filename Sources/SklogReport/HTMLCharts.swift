@@ -1,0 +1,250 @@
+import SklogAnalysis
+import SklogRecords
+
+/// HTML and script escaping for the report. Every piece of log text goes through one of these.
+public enum HTML {
+    /// Text and attribute values: & < > " ' become entities.
+    public static func escape(_ s: String) -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// JSON text made safe inside an inline `<script>`: `<`, `>` and `&` as `\u003c`, `\u003e`,
+    /// `\u0026` (so no `</script>` or `<!--` can appear), and the JavaScript line terminators
+    /// U+2028 and U+2029 escaped. Only valid where these characters can occur: inside JSON strings.
+    public static func scriptSafeJSON(_ json: String) -> String {
+        var out = ""
+        out.reserveCapacity(json.utf8.count)
+        for c in json.unicodeScalars {
+            switch c {
+            case "<": out += "\\u003c"
+            case ">": out += "\\u003e"
+            case "&": out += "\\u0026"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+}
+
+/// One chart of the report: inline SVG and the data behind it as CSV.
+public struct ReportChart: Sendable {
+    public var id: String
+    public var title: String
+    public var svg: String
+    public var csv: String
+    public var note: String? = nil
+}
+
+/// Inline SVG charts drawn in Swift (no script needed to see them).
+public enum SVGChart {
+    public static let palette = ["#2563eb", "#dc2626", "#16a34a", "#d97706", "#7c3aed", "#0891b2", "#db2777", "#4b5563"]
+
+    static func num(_ v: Double) -> String { MetricNumber.decimal(v, places: 1) }
+
+    /// A compact number: 1234 → 1.2k, 2500000 → 2.5M.
+    public static func compact(_ v: Double) -> String {
+        let a = abs(v)
+        if a >= 1e6 { return MetricNumber.decimal(v / 1e6, places: 1) + "M" }
+        if a >= 1e4 { return MetricNumber.decimal(v / 1e3, places: 0) + "k" }
+        if a >= 1e3 { return MetricNumber.decimal(v / 1e3, places: 1) + "k" }
+        if a >= 10 || v == v.rounded() { return MetricNumber.decimal(v, places: 0) }
+        return MetricNumber.decimal(v, places: 2)
+    }
+
+    /// 1, 2, 5 × 10^k at or above v.
+    static func niceCeil(_ v: Double) -> Double {
+        guard v > 0 else { return 1 }
+        var p = 1.0
+        while p * 10 <= v { p *= 10 }
+        while p > v { p /= 10 }
+        for m in [1.0, 2, 2.5, 5, 10] where m * p >= v { return m * p }
+        return 10 * p
+    }
+
+    static func open(_ w: Int, _ h: Int, _ label: String) -> String {
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(w) \(h)\" width=\"\(w)\" height=\"\(h)\" role=\"img\" aria-label=\"\(HTML.escape(label))\" font-family=\"system-ui, -apple-system, Segoe UI, Roboto, sans-serif\" font-size=\"11\">"
+    }
+
+    static func text(_ x: Double, _ y: Double, _ s: String, anchor: String = "start", fill: String = "#374151", extra: String = "") -> String {
+        "<text x=\"\(num(x))\" y=\"\(num(y))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(extra)>\(HTML.escape(s))</text>"
+    }
+
+    static func truncated(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
+
+    /// Lines over periods. Missing values break the line.
+    public static func lines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
+                             width: Int = 680, height: Int = 230) -> String {
+        let l = 52.0, r = 12.0, t = 12.0, b = 48.0
+        let pw = Double(width) - l - r, ph = Double(height) - t - b
+        let maxV = niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        let n = labels.count
+        func x(_ i: Int) -> Double { n <= 1 ? l + pw / 2 : l + pw * Double(i) / Double(n - 1) }
+        func y(_ v: Double) -> Double { t + ph - ph * v / maxV }
+        var s = open(width, height, title)
+        for k in 0...4 {
+            let v = maxV * Double(k) / 4
+            s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
+            s += text(l - 6, y(v) + 4, compact(v), anchor: "end", fill: "#6b7280")
+        }
+        let step = max(1, Int((Double(n) / 8).rounded(.up)))
+        for i in stride(from: 0, to: n, by: step) {
+            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
+        }
+        for (si, sr) in series.enumerated() {
+            let color = palette[si % palette.count]
+            var d = ""
+            var pen = false
+            for (i, v) in sr.values.enumerated() {
+                guard let v else { pen = false; continue }
+                d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
+                pen = true
+            }
+            if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
+            for (i, v) in sr.values.enumerated() {
+                guard let v else { continue }
+                s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(compact(v))"))</title></circle>"
+            }
+        }
+        // Legend.
+        var lx = l
+        for (si, sr) in series.enumerated() {
+            let color = palette[si % palette.count]
+            s += "<rect x=\"\(num(lx))\" y=\"\(num(Double(height) - 16))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            s += text(lx + 14, Double(height) - 7, sr.name)
+            lx += 24 + Double(sr.name.count) * 6.2
+        }
+        return s + "</svg>"
+    }
+
+    /// Horizontal bars with a label and a value text each.
+    public static func bars(_ items: [(label: String, value: Double, text: String)], title: String, width: Int = 680,
+                            labelWidth: Int = 250, color: String = palette[0]) -> String {
+        let rowH = 22.0, t = 6.0
+        let height = Int(t * 2 + rowH * Double(max(items.count, 1)))
+        let l = Double(labelWidth), r = 70.0
+        let pw = Double(width) - l - r
+        let maxV = max(items.map(\.value).max() ?? 1, 1e-9)
+        var s = open(width, height, title)
+        if items.isEmpty { s += text(8, 20, "no data", fill: "#6b7280") }
+        for (i, it) in items.enumerated() {
+            let y = t + rowH * Double(i)
+            let w = max(it.value > 0 ? 1 : 0, pw * it.value / maxV)
+            s += "<g><title>\(HTML.escape("\(it.label): \(it.text)"))</title>"
+            s += text(l - 8, y + 15, truncated(it.label, labelWidth * 10 / 68), anchor: "end")
+            s += "<rect x=\"\(num(l))\" y=\"\(num(y + 3))\" width=\"\(num(w))\" height=\"\(num(rowH - 6))\" rx=\"2\" fill=\"\(color)\"/>"
+            s += text(l + w + 6, y + 15, it.text, fill: "#111827")
+            s += "</g>"
+        }
+        return s + "</svg>"
+    }
+
+    /// Vertical bars (a histogram).
+    public static func columns(_ labels: [String], _ counts: [Int64], title: String, width: Int = 680, height: Int = 230,
+                               color: String = palette[0]) -> String {
+        let l = 52.0, r = 12.0, t = 12.0, b = 40.0
+        let pw = Double(width) - l - r, ph = Double(height) - t - b
+        let maxV = niceCeil(Double(counts.max() ?? 1))
+        let n = max(counts.count, 1)
+        let bw = pw / Double(n)
+        var s = open(width, height, title)
+        for k in 0...4 {
+            let v = maxV * Double(k) / 4
+            let y = t + ph - ph * v / maxV
+            s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y))\" y2=\"\(num(y))\" stroke=\"#e5e7eb\"/>"
+            s += text(l - 6, y + 4, compact(v), anchor: "end", fill: "#6b7280")
+        }
+        for (i, c) in counts.enumerated() {
+            let h = ph * Double(c) / maxV
+            let x = l + bw * Double(i)
+            s += "<g><title>\(HTML.escape("\(labels[i]): \(c)"))</title>"
+            s += "<rect x=\"\(num(x + 2))\" y=\"\(num(t + ph - h))\" width=\"\(num(bw - 4))\" height=\"\(num(h))\" fill=\"\(color)\"/></g>"
+            s += text(x + bw / 2, t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280", extra: " font-size=\"10\"")
+        }
+        s += text(l + pw / 2, Double(height) - 6, "endpoint latency (ms)", anchor: "middle", fill: "#6b7280")
+        return s + "</svg>"
+    }
+
+    /// A heatmap: rows × columns of shares (0…1, nil = not yet observable).
+    public static func heatmap(rows: [String], columns: [String], shares: [[Double?]], counts: [[Int64?]], title: String,
+                               cell: Int = 44) -> String {
+        let l = 90.0, t = 22.0
+        let width = Int(l) + cell * columns.count + 10
+        let height = Int(t) + 20 * rows.count + 10
+        var s = open(width, height, title)
+        for (j, c) in columns.enumerated() {
+            s += text(l + Double(cell * j) + Double(cell) / 2, 14, c, anchor: "middle", fill: "#6b7280")
+        }
+        for (i, rname) in rows.enumerated() {
+            let y = t + 20 * Double(i)
+            s += text(l - 6, y + 14, rname, anchor: "end", fill: "#374151")
+            for j in columns.indices {
+                let x = l + Double(cell * j)
+                guard let v = shares[i][j] else {
+                    s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"#f9fafb\"/>"
+                    continue
+                }
+                // White to blue.
+                let k = max(0, min(1, v))
+                let rr = Int(255 - (255 - 37) * k), gg = Int(255 - (255 - 99) * k), bb = Int(255 - (255 - 235) * k)
+                let fill = "rgb(\(rr),\(gg),\(bb))"
+                s += "<g><title>\(HTML.escape("cohort \(rname), week \(columns[j]): \(counts[i][j].map(String.init) ?? "n/a") customers, \(MetricNumber.decimal(v * 100, places: 1))%"))</title>"
+                s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"\(fill)\"/>"
+                s += text(x + Double(cell) / 2, y + 14, MetricNumber.decimal(v * 100, places: 0) + "%", anchor: "middle",
+                          fill: k > 0.55 ? "#ffffff" : "#111827", extra: " font-size=\"10\"")
+                s += "</g>"
+            }
+        }
+        return s + "</svg>"
+    }
+
+    /// One bar split into shares (the session outcomes), with a legend.
+    public static func stacked(_ parts: [(label: String, value: Double, color: String)], title: String, width: Int = 680) -> String {
+        let total = parts.map(\.value).reduce(0, +)
+        let height = 70
+        var s = open(width, height, title)
+        var x = 0.0
+        let w = Double(width)
+        for p in parts where total > 0 && p.value > 0 {
+            let pw = w * p.value / total
+            s += "<rect x=\"\(num(x))\" y=\"4\" width=\"\(num(pw))\" height=\"28\" fill=\"\(p.color)\"><title>\(HTML.escape("\(p.label): \(Int64(p.value)) (\(MetricNumber.decimal(p.value * 100 / total, places: 1))%)"))</title></rect>"
+            x += pw
+        }
+        var lx = 0.0
+        for p in parts {
+            s += "<rect x=\"\(num(lx))\" y=\"46\" width=\"10\" height=\"10\" fill=\"\(p.color)\"/>"
+            let label = "\(p.label) \(total > 0 ? MetricNumber.decimal(p.value * 100 / total, places: 1) : "0")%"
+            s += text(lx + 14, 55, label)
+            lx += 24 + Double(label.count) * 6.2
+        }
+        return s + "</svg>"
+    }
+}
+
+/// CSV text for chart data (cells neutralized against formula injection).
+enum ChartCSV {
+    static func render(_ header: [String], _ rows: [[String]]) -> String {
+        var out: [UInt8] = []
+        for row in [header] + rows {
+            for (i, c) in row.enumerated() {
+                if i > 0 { out.append(0x2c) }
+                CSV.appendCell(c, to: &out)
+            }
+            out.append(0x0a)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
