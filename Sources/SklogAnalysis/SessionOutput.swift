@@ -121,7 +121,7 @@ public final class StartOrderedOutput {
     /// Heap entries are plain values; the session ID and bytes sit in `slots` (so that moving
     /// entries around never touches the buffers).
     struct Entry { var start: Int64; var seq: Int64; var slot: Int32 }
-    private var heap: [Entry] = []
+    private lazy var heap = MinHeap<Entry>(by: { [unowned self] a, b in self.less(a, b) })
     private var slots: [(sessionId: String, bytes: [UInt8])] = []
     private var free: [Int32] = []
     private var seq: Int64 = 0
@@ -142,30 +142,11 @@ public final class StartOrderedOutput {
         guard !bytes.isEmpty else { return }
         let slot: Int32
         if let f = free.popLast() { slot = f; slots[Int(f)] = (s.sessionId, bytes) } else { slot = Int32(slots.count); slots.append((s.sessionId, bytes)) }
-        heap.append(Entry(start: s.start, seq: seq, slot: slot))
-        var i = heap.count - 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            if less(heap[i], heap[p]) { heap.swapAt(i, p); i = p } else { break }
-        }
+        heap.push(Entry(start: s.start, seq: seq, slot: slot))
     }
 
     private func popWrite() throws {
-        let top = heap[0]
-        let last = heap.removeLast()
-        if !heap.isEmpty {
-            heap[0] = last
-            var i = 0
-            let n = heap.count
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var m = i
-                if l < n && less(heap[l], heap[m]) { m = l }
-                if r < n && less(heap[r], heap[m]) { m = r }
-                if m == i { break }
-                heap.swapAt(i, m); i = m
-            }
-        }
+        let top = heap.pop()!
         let k = Int(top.slot)
         let bytes = slots[k].bytes
         slots[k] = ("", [])
@@ -176,7 +157,7 @@ public final class StartOrderedOutput {
     /// Writes what the sessionizer's progress allows.
     public func release(_ sz: Sessionizer) throws {
         let limit = sz.releaseLimit
-        while !heap.isEmpty && heap[0].start < limit { try popWrite() }
+        while let first = heap.min, first.start < limit { try popWrite() }
     }
 
     /// Writes everything still held (after `Sessionizer.finish()`).

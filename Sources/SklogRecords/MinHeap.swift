@@ -5,9 +5,12 @@ import Darwin
 #endif
 
 /// A binary min-heap: the time-ordered structures behind idle expiry and ordered output.
-public struct MinHeap<Element: Comparable> {
+/// Ordered by `<`, or by a comparator for elements whose order lives elsewhere.
+public struct MinHeap<Element> {
     public private(set) var items: [Element] = []
-    public init() {}
+    private let less: (Element, Element) -> Bool
+
+    public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
 
     public var isEmpty: Bool { items.isEmpty }
     public var count: Int { items.count }
@@ -18,7 +21,7 @@ public struct MinHeap<Element: Comparable> {
         var i = items.count - 1
         while i > 0 {
             let p = (i - 1) >> 1
-            if items[i] < items[p] { items.swapAt(i, p); i = p } else { break }
+            if less(items[i], items[p]) { items.swapAt(i, p); i = p } else { break }
         }
     }
 
@@ -34,8 +37,8 @@ public struct MinHeap<Element: Comparable> {
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < n && items[l] < items[m] { m = l }
-                if r < n && items[r] < items[m] { m = r }
+                if l < n && less(items[l], items[m]) { m = l }
+                if r < n && less(items[r], items[m]) { m = r }
                 if m == i { break }
                 items.swapAt(i, m); i = m
             }
@@ -44,3 +47,7 @@ public struct MinHeap<Element: Comparable> {
     }
 }
 
+
+extension MinHeap where Element: Comparable {
+    public init() { self.init(by: <) }
+}
