@@ -41,6 +41,9 @@ public struct InputOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only this skill ID.", valueName: "skill-id"))
     public var skill: String?
 
+    @Option(help: ArgumentHelp("In-skill product catalog for records without a productType: CSV lines 'productId,productType' (a header is allowed) or a JSON object {\"productId\": \"ENTITLEMENT|CONSUMABLE|SUBSCRIPTION\"}.", valueName: "file"))
+    public var products: String?
+
     @Option(help: ArgumentHelp("Write rejected lines here, verbatim, as FILE:LINE<TAB>REASON<TAB>LINE.", valueName: "file"))
     public var rejects: String?
 
@@ -83,12 +86,50 @@ public struct InputOptions: ParsableArguments {
         o.locale = locale
         o.skill = skill
         o.rejectsPath = rejects
+        if let p = products { o.productTypes = try Self.readProducts(p) }
         return o
     }
 
     /// Opens every input (exit 2 if one cannot be opened).
     public func openStream() throws -> RecordStream {
         try RecordStream(paths: files, options: streamOptions())
+    }
+}
+
+extension InputOptions {
+    /// Reads a `--products` catalog: `productId,productType` lines or a JSON object.
+    static func readProducts(_ path: String) throws -> [String: String] {
+        guard let text = readSmallFile(path) else { throw ValidationError("cannot read --products \(path)") }
+        let types: Set<String> = ["ENTITLEMENT", "CONSUMABLE", "SUBSCRIPTION"]
+        var out: [String: String] = [:]
+        let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" }
+        if trimmed.first == "{" {
+            var bytes = Array(text.utf8)
+            var bad = false
+            bytes.withUnsafeMutableBytes { b in
+                var sc = JSONScanner(UnsafeRawBufferPointer(b))
+                sc.pos = text.utf8.count - trimmed.utf8.count
+                do {
+                    try sc.members { ks, ke, kind, vs, ve in
+                        guard kind == .string else { bad = true; return }
+                        out[String(decoding: UnsafeRawBufferPointer(rebasing: b[ks..<ke]), as: UTF8.self)] =
+                            String(decoding: UnsafeRawBufferPointer(rebasing: b[vs..<ve]), as: UTF8.self).uppercased()
+                    }
+                } catch { bad = true }
+            }
+            if bad { throw ValidationError("--products \(path): expected a JSON object of productId: productType strings") }
+        } else {
+            for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+                let cells = line.split(separator: line.contains("\t") ? "\t" : ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard cells.count >= 2 else { continue }
+                let t = cells[1].uppercased()
+                if types.contains(t) { out[cells[0]] = t }
+            }
+        }
+        for (id, t) in out where !types.contains(t) {
+            throw ValidationError("--products \(path): \(id) has productType '\(t)'; expected ENTITLEMENT, CONSUMABLE or SUBSCRIPTION")
+        }
+        return out
     }
 }
 

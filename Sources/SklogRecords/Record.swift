@@ -56,6 +56,8 @@ public struct Record {
     public var lambdaRequestId = Field.absent, src = Field.absent
     /// The stage came from --stage, not from the line (writers add it).
     public var stageImplied = false
+    /// The productType came from the --products catalog, not from the line (writers add it).
+    public var productTypeImplied = false
     /// Released after a later record of the same input: it arrived later than --max-delay.
     public var tsBeforeLastRelease = false
     /// Where the ts member's value sits in the line (for rewriting a non-canonical ts).

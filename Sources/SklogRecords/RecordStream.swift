@@ -17,6 +17,8 @@ public struct StreamOptions {
     public var stage: String? = nil
     public var locale: String? = nil
     public var skill: String? = nil
+    /// `--products FILE`: productId -> productType, for records that do not say (SPEC 4).
+    public var productTypes: [String: String] = [:]
     /// `--rejects FILE`: rejected lines, verbatim, with file and line number.
     public var rejectsPath: String? = nil
     public var progress = true
@@ -38,6 +40,7 @@ public final class RecordStream {
     private var rejectsOut: OutputBuffer?
     private var rejectMessagesLeft: Int
     private let stageBytes: [UInt8]?, localeBytes: [UInt8]?, skillBytes: [UInt8]?
+    private let productTypes: [UInt64: [UInt8]]
     let totalSize: Int64?
 
     public init(paths: [String], options: StreamOptions) throws {
@@ -51,6 +54,7 @@ public final class RecordStream {
         stageBytes = options.stage.map { Array($0.utf8) }
         localeBytes = options.locale.map { Array($0.utf8) }
         skillBytes = options.skill.map { Array($0.utf8) }
+        productTypes = Dictionary(options.productTypes.map { (byteHash($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { a, _ in a })
         let sizes = readers.map(\.fileSize)
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
@@ -146,6 +150,10 @@ public final class RecordStream {
             }
         }
         if let l = localeBytes, !rec.fieldEquals(rec.locale, l) { return false }
+        if !productTypes.isEmpty, !rec.productType.isPresent, rec.productId.isPresent, let t = productTypes[rec.hash(rec.productId)] {
+            rec.productType = rec.appendImplied(t)
+            rec.productTypeImplied = true
+        }
         if let k = skillBytes, !rec.fieldEquals(rec.skillId, k) { return false }
         return true
     }
@@ -204,10 +212,15 @@ extension Record {
     }
 
     mutating func setImpliedStage(_ v: [UInt8]) {
+        stage = appendImplied(v)
+        stageImplied = true
+    }
+
+    /// Stores a value that is not in the line (after it) and returns its field.
+    mutating func appendImplied(_ v: [UInt8]) -> Field {
         let at = storage.count
         storage.append(contentsOf: v)
-        stage = Field(start: Int32(at), count: Int32(v.count))
-        stageImplied = true
+        return Field(start: Int32(at), count: Int32(v.count))
     }
 }
 

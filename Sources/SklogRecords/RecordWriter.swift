@@ -40,8 +40,8 @@ public final class RecordWriter {
 
     func writeJSON(_ r: Record) throws {
         if r.tsCanonical && !redact {
-            // Fast path: the line as it is, with src (and an implied stage) added before its '}'.
-            if r.src.isPresent && !r.stageImplied {
+            // Fast path: the line as it is, with src (and implied fields) added before its '}'.
+            if r.src.isPresent && !r.stageImplied && !r.productTypeImplied {
                 try r.withLine { try out.write($0) }
                 try out.write(byte: 0x0a)
                 return
@@ -72,7 +72,8 @@ public final class RecordWriter {
         try writeAddedMembers(r)
     }
 
-    /// `,"src":"FILE:LINE"` when the record has none, `,"stage":…` when implied, then `}\n`.
+    /// `,"src":"FILE:LINE"` when the record has none, `stage` and `productType` when implied
+    /// (from --stage and --products), then `}\n`.
     private func writeAddedMembers(_ r: Record) throws {
         if !r.src.isPresent {
             try out.write(Self.srcKey)
@@ -84,6 +85,10 @@ public final class RecordWriter {
         if r.stageImplied, let st = r.string(r.stage) {
             try out.write(#","stage":"#)
             try out.write(JSONText.quoted(st))
+        }
+        if r.productTypeImplied, let t = r.string(r.productType) {
+            try out.write(#","productType":"#)
+            try out.write(JSONText.quoted(t))
         }
         try out.write(byte: 0x7d)
         try out.write(byte: 0x0a)

@@ -102,3 +102,32 @@ let good = """
         #expect(usage.status == 2)
     }
 }
+
+@Suite(.serialized) struct ProductCatalogEndToEnd {
+    let records = """
+    {"ts":"2026-11-24T10:00:00.000Z","messageId":"p1","userId":"u","requestType":"Connections.Response","ispAction":"Buy","productId":"amzn1.adg.product.hints","purchaseResult":"ACCEPTED"}
+    {"ts":"2026-11-24T10:01:00.000Z","messageId":"p2","userId":"u","requestType":"Connections.Response","ispAction":"Buy","productId":"amzn1.adg.product.pro","purchaseResult":"ACCEPTED"}
+    {"ts":"2026-11-24T10:02:00.000Z","messageId":"p3","userId":"u","requestType":"Connections.Response","ispAction":"Buy","productId":"amzn1.adg.product.pro","productType":"ENTITLEMENT","purchaseResult":"ACCEPTED"}
+
+    """
+
+    @Test func catalogFillsMissingProductTypes() throws {
+        let p = temp(); writeFile(p, records)
+        let csv = temp(); writeFile(csv, "productId,productType\namzn1.adg.product.hints,CONSUMABLE\namzn1.adg.product.pro,SUBSCRIPTION\n")
+        let json = temp(); writeFile(json, #"{"amzn1.adg.product.hints":"CONSUMABLE","amzn1.adg.product.pro":"SUBSCRIPTION"}"#)
+        for catalog in [csv, json] {
+            let r = try Run.tool("sklog-cat", ["-q", "--products", catalog, p])
+            #expect(r.status == 0)
+            #expect(r.lines[0].hasSuffix(#","productType":"CONSUMABLE"}"#))
+            #expect(r.lines[1].hasSuffix(#","productType":"SUBSCRIPTION"}"#))
+            // A record that says its type keeps it.
+            #expect(r.lines[2].contains(#""productType":"ENTITLEMENT""#) && !r.lines[2].contains("SUBSCRIPTION"))
+            // Purchases: p1 (consumable) and p3 (entitlement); p2 is a subscription.
+            let m = try Run.tool("sklog-metrics", ["-q", "--format", "csv", "--products", catalog, p])
+            #expect(m.lines.contains { $0.hasPrefix(",totalPurchases,,2") || $0.contains(",totalPurchases,,2") })
+        }
+        let bad = temp(); writeFile(bad, #"{"x":"GOLD"}"#)
+        let r = try Run.tool("sklog-cat", ["--products", bad, p])
+        #expect(r.status == 2 && r.stderr.contains("GOLD"))
+    }
+}
