@@ -79,6 +79,9 @@ public final class RecordStream {
         var heap = inputs.filter { $0.hasHead }.map(\.index)
         func less(_ a: Int, _ b: Int) -> Bool {
             let x = inputs[a], y = inputs[b]
+            // Times decide almost always; copy the head records only to break a tie.
+            let tx = x.headTs, ty = y.headTs
+            if tx != ty { return tx < ty }
             let hx = x.headRecord, hy = y.headRecord
             return RecordOrder.before(hx, hy) || (!RecordOrder.before(hy, hx) && a < b)
         }
