@@ -204,6 +204,9 @@ public final class Sessionizer {
             o.session = s     // held in openOrder until its turn
         } else {
             onSession(s)
+            // Drop closed sessions from the front of openOrder now and then, so that memory
+            // follows open sessions, not all sessions ever seen.
+            if sessionCount & 1023 == 0 { _ = oldestOpenStart }
         }
     }
 
