@@ -37,9 +37,7 @@ var targets: [Target] = [
     .target(name: "SklogGen", dependencies: ["SklogIO"], swiftSettings: settings),
 
     // The front door: `sklog NAME ...` runs `sklog-NAME`.
-    .executableTarget(name: "sklog", dependencies: [
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    ], swiftSettings: settings),
+    .executableTarget(name: "sklog", dependencies: ["SklogCLI"], swiftSettings: settings),
 
     .testTarget(name: "SklogIOTests", dependencies: ["SklogIO", "CZlib"], swiftSettings: settings),
     .testTarget(name: "SklogRecordsTests", dependencies: ["SklogRecords", "SklogGen"], swiftSettings: settings),

@@ -31,14 +31,12 @@ public struct IDList {
 
     /// Reads a list file (gzip or plain, detected from the bytes).
     public static func read(path: String) throws -> IDList {
-        let reader = try ChunkReader(path: path)
-        let chunk = LineChunk.make(capacity: 1 << 20)
+        let text = try ChunkReader.readWholeFile(path)
         var list = IDList()
         var column: Int? = nil
         var sep: UInt8 = 0x2c
         var first = true
-        while reader.next(into: chunk) {
-            let bytes = chunk.bytes
+        text.withUnsafeBytes { bytes in
             var start = 0
             while start < bytes.count {
                 var end = start
@@ -68,7 +66,6 @@ public struct IDList {
                 }
             }
         }
-        if let d = reader.damage { throw InputError(path: path, message: "byte offset \(d.offset): \(d.message)") }
         return list
     }
 }

@@ -140,10 +140,7 @@ public struct OutputFileOption: ParsableArguments {
     public init() {}
 }
 
+/// A small text file (gzip or plain), or nil when it cannot be read.
 func readSmallFile(_ path: String) -> String? {
-    guard let r = try? ChunkReader(path: path) else { return nil }
-    var text: [UInt8] = []
-    let chunk = LineChunkBox()
-    while r.next(into: chunk.chunk) { text.append(contentsOf: chunk.chunk.bytes) }
-    return String(decoding: text, as: UTF8.self)
+    (try? ChunkReader.readWholeFile(path)).map { String(decoding: $0, as: UTF8.self) }
 }

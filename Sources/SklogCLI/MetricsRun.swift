@@ -24,7 +24,7 @@ public enum MetricsRun {
         guard !paths.isEmpty else { throw ValidationError("--merge needs the partial state files written by --partial") }
         var acc: MetricsAccumulator?
         for p in paths {
-            let bytes = try readAll(p)
+            let bytes = try ChunkReader.readWholeFile(p)
             let part: MetricsAccumulator
             do { part = try MetricsAccumulator.fromPartialState(bytes, name: p == "-" ? "stdin" : p) } catch let e as MetricsAccumulator.PartialStateError {
                 throw InputError(path: e.name, message: e.message)
@@ -36,16 +36,6 @@ public enum MetricsRun {
             }
         }
         return acc!
-    }
-
-    static func readAll(_ path: String) throws -> [UInt8] {
-        let r = try ChunkReader(path: path, maxLineLength: 1 << 40)
-        let chunk = LineChunk.make(capacity: 1 << 20)
-        var out: [UInt8] = []
-        while r.next(into: chunk) { out.append(contentsOf: chunk.bytes) }
-        if let d = r.damage { throw InputError(path: path, message: "byte offset \(d.offset): \(d.message)") }
-        if let e = r.readError { throw e }
-        return out
     }
 
     /// Writes the result (or the partial state) and reports the conditions that held. Returns the

@@ -103,8 +103,3 @@ public enum ToolRun {
         return status
     }
 }
-
-/// Wraps a chunk for small one-off reads (pattern files, ID lists).
-final class LineChunkBox {
-    let chunk = LineChunk.make(capacity: 1 << 16)
-}

@@ -15,8 +15,8 @@ final class CanonicalFormat: FormatWriter {
 func makeFormatWriter(_ f: OutputFormat, streams: [Stream], seed: UInt64) -> FormatWriter {
     switch f {
     case .ndjson: return CanonicalFormat()
-    case .lambda: return LambdaTextFormat()
-    case .lambdaJSON: return LambdaJSONFormat()
+    case .lambda: return LambdaFormat(json: false)
+    case .lambdaJSON: return LambdaFormat(json: true)
     case .cloudwatchExport: return CloudWatchExportFormat()
     case .subscription: return SubscriptionFormat(streams: streams, seed: seed)
     }

@@ -457,22 +457,11 @@ func prettyPrint(_ src: ByteBuffer, into out: ByteBuffer) {
 
 // MARK: formats
 
-/// Lambda text logs: each event's message on its own line(s), as a log stream shows them.
-final class LambdaTextFormat: FormatWriter {
-    let r = RawRenderer(json: false)
-    func write(_ rec: Rec, into b: ByteBuffer, ctx: RenderContext) {
-        r.render(rec, ctx: ctx)
-        for e in r.events {
-            b.raw(UnsafeRawBufferPointer(start: r.msg.base + e.lo, count: e.hi - e.lo))
-            b.byte(0x0A)
-        }
-    }
-    func finish(streams: [Stream], ctx: RenderContext) {}
-}
-
-/// Lambda JSON logs: one JSON object per line.
-final class LambdaJSONFormat: FormatWriter {
-    let r = RawRenderer(json: true)
+/// Lambda text logs (each event's message on its own line(s), as a log stream shows them) or
+/// Lambda JSON logs (one JSON object per line).
+final class LambdaFormat: FormatWriter {
+    let r: RawRenderer
+    init(json: Bool) { r = RawRenderer(json: json) }
     func write(_ rec: Rec, into b: ByteBuffer, ctx: RenderContext) {
         r.render(rec, ctx: ctx)
         for e in r.events {

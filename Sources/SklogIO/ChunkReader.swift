@@ -17,8 +17,6 @@ public final class LineChunk {
     public internal(set) var preparsed: AnyObject? = nil
     var preparseState: UInt8 = 0  // 0 none, 1 in progress, 2 done
 
-    public static func make(capacity: Int) -> LineChunk { LineChunk(capacity: capacity) }
-
     init(capacity: Int) {
         storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
     }
@@ -72,6 +70,18 @@ public final class ChunkReader {
     /// A read error (the input could not be read).
     public private(set) var readError: InputError?
     public private(set) var finished = false
+
+    /// The whole decoded content of a small input (an ID list, a pattern file, a partial state).
+    /// Damage and read errors are thrown, naming the file.
+    public static func readWholeFile(_ path: String) throws -> [UInt8] {
+        let r = try ChunkReader(path: path, maxLineLength: 1 << 40)
+        let chunk = LineChunk(capacity: 1 << 20)
+        var out: [UInt8] = []
+        while r.next(into: chunk) { out.append(contentsOf: chunk.bytes) }
+        if let d = r.damage { throw InputError(path: r.displayName, message: "byte offset \(d.offset): \(d.message)") }
+        if let e = r.readError { throw e }
+        return out
+    }
 
     /// Opens `path` ("-" is standard input).
     public init(path: String, readSize: Int = 1 << 20, maxLineLength: Int = 256 << 20) throws {

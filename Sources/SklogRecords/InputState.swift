@@ -21,7 +21,7 @@ final class InputState: RecordSink {
     /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
     @exclusivity(unchecked) var pending: [Record] = []
     @exclusivity(unchecked) var head = 0
-    @exclusivity(unchecked) var stragglers = MinHeap<OrderedRecord>()
+    @exclusivity(unchecked) var stragglers = MinHeap<Record>(by: RecordOrder.before)
     @exclusivity(unchecked) var maxSeen = Int64.min
     @exclusivity(unchecked) var lastReleased = Int64.min
     @exclusivity(unchecked) var farJumps = 0
@@ -37,18 +37,18 @@ final class InputState: RecordSink {
     /// Whether the earliest pending record is a straggler.
     private var headIsStraggler: Bool {
         guard let s = stragglers.min else { return false }
-        return head >= pending.count || RecordOrder.before(s.record, pending[head])
+        return head >= pending.count || RecordOrder.before(s, pending[head])
     }
 
     /// The earliest pending record (call only when `hasHead`).
-    var headRecord: Record { headIsStraggler ? stragglers.min!.record : pending[head] }
-    var headTs: Int64 { headIsStraggler ? stragglers.min!.record.ts : pending[head].ts }
+    var headRecord: Record { headIsStraggler ? stragglers.min! : pending[head] }
+    var headTs: Int64 { headIsStraggler ? stragglers.min!.ts : pending[head].ts }
 
     /// Takes the earliest pending record.
     func popHead() -> Record {
         var r: Record
         if headIsStraggler {
-            r = stragglers.pop()!.record
+            r = stragglers.pop()!
         } else {
             r = pending[head]
             head += 1
@@ -169,7 +169,7 @@ final class InputState: RecordSink {
         if head >= pending.count || !RecordOrder.before(r, pending[pending.count - 1]) {
             pending.append(r)
         } else {
-            stragglers.push(OrderedRecord(record: r))
+            stragglers.push(r)
         }
     }
 

@@ -200,13 +200,6 @@ public enum RecordOrder {
     }
 }
 
-/// A record ordered by `RecordOrder`, for heaps.
-struct OrderedRecord: Comparable {
-    var record: Record
-    static func < (a: OrderedRecord, b: OrderedRecord) -> Bool { RecordOrder.before(a.record, b.record) }
-    static func == (a: OrderedRecord, b: OrderedRecord) -> Bool { !(a < b) && !(b < a) }
-}
-
 extension Record {
     @inline(__always)
     func fieldEquals(_ f: Field, _ v: [UInt8]) -> Bool {

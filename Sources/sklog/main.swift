@@ -3,10 +3,11 @@ import Glibc
 #else
 import Darwin
 #endif
+import SklogCLI
 
 // The front door: `sklog NAME ARGS…` runs `sklog-NAME ARGS…` (like git), found next to this
 // executable first, then on PATH.
-let version = "0.1.0"
+let version = sklogVersion
 let tools: [(String, String)] = [
     ("cat", "decompress, detect format, normalize, deduplicate and order records (NDJSON, CSV, TSV)"),
     ("grep", "select records by message ID, field regex, time, type, intent, outcome, latency"),
