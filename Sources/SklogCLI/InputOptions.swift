@@ -133,13 +133,6 @@ extension InputOptions {
     }
 }
 
-/// `-o FILE`: where the output goes instead of standard output.
-public struct OutputFileOption: ParsableArguments {
-    @Option(name: [.customShort("o"), .customLong("output-file")], help: ArgumentHelp("Write the output to this file instead of standard output.", valueName: "file"))
-    public var path: String?
-    public init() {}
-}
-
 /// A small text file (gzip or plain), or nil when it cannot be read.
 func readSmallFile(_ path: String) -> String? {
     (try? ChunkReader.readWholeFile(path)).map { String(decoding: $0, as: UTF8.self) }

@@ -11,7 +11,7 @@ struct Cat: ParsableCommand {
 
         Examples:
           sklog cat logs/*.gz > records.ndjson
-          sklog cat --output csv logs/*.gz > records.csv
+          sklog cat --format csv logs/*.gz > records.csv
           sklog cat logs/*.gz | sklog grep --intent '^Play' | jq .utterance
           sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial > part1.json
         """,
@@ -20,28 +20,23 @@ struct Cat: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Same as --input-format.", valueName: "name"))
-    var format: String?
-
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "format"))
-    var output: String = "ndjson"
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    var format: String = "ndjson"
 
     @Option(help: ArgumentHelp("Keep only shard K of N (1-based), cutting by session so that every session stays whole.", valueName: "K/N"))
     var shard: String?
 
     func validate() throws {
-        guard RecordWriter.Format(rawValue: output) != nil else { throw ValidationError("--output must be ndjson, csv or tsv") }
+        try OutputFormatName.check(format, allowed: ["ndjson", "csv", "tsv"])
         if let s = shard { _ = try Shard(s) }
     }
 
     func run() throws {
-        var input = self.input
-        if let f = format { input.inputFormat = f }
         let shard = try self.shard.map(Shard.init)
         ToolRun.main("sklog-cat") {
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
-            let writer = RecordWriter(format: RecordWriter.Format(rawValue: output)!, out: target.buffer,
+            let writer = RecordWriter(format: RecordWriter.Format(rawValue: format)!, out: target.buffer,
                                       inputNames: stream.names, redact: input.redact)
             try stream.forEach { rec in
                 if let shard, !shard.contains(rec) { return }

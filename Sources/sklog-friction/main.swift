@@ -9,17 +9,17 @@ struct FrictionTool: ParsableCommand {
         commandName: "sklog-friction",
         abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
         discussion: """
-        Writes one friction event per line (NDJSON, or CSV with --output csv): type, messageId \
+        Writes one friction event per line (NDJSON, or CSV with --format csv): type, messageId \
         (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance, \
         signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs, \
         speechMs, allowanceMs, given. Events come session by session, sessions ordered by start \
         time then session ID. --summary prints counts by type, rates per 100 turns, \
-        frictionSessions and the frequent friction utterances instead (--output table, json or \
+        frictionSessions and the frequent friction utterances instead (--format table, json or \
         csv). Definitions and parameters: docs/friction.md.
 
         Examples:
           sklog friction logs/*.gz > friction.ndjson
-          sklog friction --type barge_in,termination --output csv logs/*.gz > events.csv
+          sklog friction --type barge_in,termination --format csv logs/*.gz > events.csv
           sklog friction --summary --top 20 logs/*.gz
           sklog friction --type unhandled logs/*.gz | jq -r .messageId | sklog grep --ids - --session-context logs/*.gz
         """,
@@ -38,17 +38,16 @@ struct FrictionTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many frequent friction utterances --summary lists.", valueName: "n"))
     var top: Int = 10
 
-    @Option(help: ArgumentHelp("Output format: ndjson or csv for events; table, json or csv for --summary (default table).", valueName: "format"))
-    var output: String?
+    @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"))
+    var format: String?
 
     func validate() throws {
         if let t = type, FrictionType.parseList(t) == nil {
             throw ValidationError("--type: one or more of \(FrictionType.allCases.map(\.rawValue).joined(separator: ", ")), comma-separated")
         }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
-        if let o = output {
-            let allowed = summary ? ["table", "json", "csv"] : ["ndjson", "csv"]
-            guard allowed.contains(o) else { throw ValidationError("--output must be \(allowed.joined(separator: ", "))\(summary ? " with --summary" : "")") }
+        if let f = format {
+            try OutputFormatName.check(f, allowed: summary ? ["table", "json", "csv"] : ["ndjson", "csv"], context: summary ? "with --summary" : "without --summary")
         }
     }
 
@@ -58,7 +57,7 @@ struct FrictionTool: ParsableCommand {
             let types = type.flatMap(FrictionType.parseList) ?? Set(FrictionType.allCases)
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
-            let writer = summary ? nil : FrictionWriter(format: output == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
+            let writer = summary ? nil : FrictionWriter(format: format == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
             var stats = FrictionSummary(types: types)
             try writer?.writeHeader()
             // Events are encoded when their session closes and written session by session in
@@ -81,7 +80,7 @@ struct FrictionTool: ParsableCommand {
             sessionizer.finish()
             try ordered.finish()
             if summary {
-                switch output ?? "table" {
+                switch format ?? "table" {
                 case "json": try target.buffer.write(stats.json(top: top, redact: input.redact, options: options, accounting: stream.accounting.json))
                 case "csv": try target.buffer.write(stats.csv(top: top, redact: input.redact))
                 default: try target.buffer.write(stats.table(top: top, redact: input.redact))

@@ -31,7 +31,7 @@ struct Gen: ParsableCommand {
     @Option(name: .long, help: "Start date (UTC), YYYY-MM-DD or RFC 3339.")
     var start: String = "2026-11-02"
 
-    @Option(name: .shortAndLong, help: "Output file (.gz: gzip), or a directory with --files.")
+    @Option(name: .shortAndLong, help: ArgumentHelp("Output file (.gz: gzip), or a directory with --files.", valueName: "file"))
     var output: String?
 
     @Option(name: .long, help: "Split the output into N gzip files in the -o directory, one per log stream.")
@@ -43,7 +43,7 @@ struct Gen: ParsableCommand {
     @Option(name: .long, help: "Share of records written twice (within a few seconds, possibly in another file).")
     var duplicates: Double = 0.005
 
-    @Option(name: .long, help: "Output format: ndjson, lambda, lambda-json, cloudwatch-export, subscription.")
+    @Option(name: .long, help: ArgumentHelp("Output format: ndjson, lambda, lambda-json, cloudwatch-export, subscription.", valueName: "name"))
     var format: String = "ndjson"
 
     @Option(name: .long, help: "Write the ground truth (sessions, friction, totals) as NDJSON to FILE.")

@@ -22,11 +22,8 @@ struct Grep: ParsableCommand {
     @OptionGroup var filter: FilterOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(name: .customLong("format"), help: ArgumentHelp("Same as --input-format.", valueName: "name"))
-    var format: String?
-
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "format"))
-    var output: String = "ndjson"
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    var format: String = "ndjson"
 
     @Flag(name: .customShort("v"), help: "Select the records that do not match.")
     var invert = false
@@ -42,17 +39,15 @@ struct Grep: ParsableCommand {
 
     func validate() throws {
         guard Timestamp.parseDuration(idleTimeout) != nil else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }
-        guard RecordWriter.Format(rawValue: output) != nil else { throw ValidationError("--output must be ndjson, csv or tsv") }
+        try OutputFormatName.check(format, allowed: ["ndjson", "csv", "tsv"])
     }
 
     func run() throws {
-        var input = self.input
-        if let f = format { input.inputFormat = f }
         ToolRun.main("sklog-grep") {
             let f = try filter.makeFilter()
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
-            let writer = RecordWriter(format: RecordWriter.Format(rawValue: output)!, out: target.buffer,
+            let writer = RecordWriter(format: RecordWriter.Format(rawValue: format)!, out: target.buffer,
                                       inputNames: stream.names, redact: input.redact)
             var selected = 0
             let emit: (Record) throws -> Void = { r in

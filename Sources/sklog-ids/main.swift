@@ -49,11 +49,11 @@ struct IDs: ParsableCommand {
     @Option(name: .customLong("session-outcome"), help: ArgumentHelp("Select every turn of the sessions with this outcome: failed, no_response (also user_ended, skill_ended, unknown; comma-separated).", valueName: "outcome"))
     var sessionOutcome: String?
 
-    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"))
     var format: String = "ids"
 
     func validate() throws {
-        guard IDFormat(rawValue: format) != nil else { throw ValidationError("--format must be ids, csv or json (the input format is --input-format)") }
+        try OutputFormatName.check(format, allowed: ["ids", "csv", "json"])
         _ = try criteria()
     }
 

@@ -25,7 +25,7 @@ struct Metrics: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus.", valueName: "name"))
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Also compute every metric per period (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"))
@@ -49,7 +49,7 @@ struct Metrics: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
 
     func validate() throws {
-        guard MetricsFormat(rawValue: format) != nil else { throw ValidationError("--format must be table, json, csv or prometheus (the input format is --input-format)") }
+        try OutputFormatName.check(format, allowed: ["table", "json", "csv", "prometheus"])
         if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
         for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent or requestType") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }

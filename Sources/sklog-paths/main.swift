@@ -28,7 +28,7 @@ struct PathsTool: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "name"))
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Only transitions out of this step; top paths start at its first occurrence.", valueName: "step"))
@@ -54,7 +54,7 @@ struct PathsTool: ParsableCommand {
     }
 
     func validate() throws {
-        guard PathsReport.Format(rawValue: format) != nil else { throw ValidationError("--format must be table, csv, json, dot or mermaid") }
+        try OutputFormatName.check(format, allowed: ["table", "csv", "json", "dot", "mermaid"])
         if funnel != nil && funnelSteps.isEmpty { throw ValidationError("--funnel needs at least one step, e.g. LaunchRequest,PlayIntent") }
         guard top >= 0, maxSteps >= 1, minSessions >= 0, maxEdges >= 1 else { throw ValidationError("--top, --max-steps, --min-sessions and --max-edges must be positive") }
     }

@@ -26,6 +26,9 @@ struct ReportTool: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
+    @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"))
+    var format: String = "html"
+
     @Option(help: ArgumentHelp("Trend period: hour, day or week (default day).", valueName: "period"))
     var by: String = "day"
 
@@ -36,6 +39,7 @@ struct ReportTool: ParsableCommand {
     var top: Int = 25
 
     func validate() throws {
+        try OutputFormatName.check(format, allowed: ["html"])
         guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 1 else { throw ValidationError("--top must be 1 or more") }

@@ -19,7 +19,7 @@ struct Sessions: ParsableCommand {
 
         Examples:
           sklog sessions logs/*.gz > sessions.ndjson
-          sklog sessions --output csv --idle-timeout 5m logs/*.gz > sessions.csv
+          sklog sessions --format csv --idle-timeout 5m logs/*.gz > sessions.csv
           sklog sessions logs/*.gz | jq -c 'select(.outcome == "failed") | .messageIds'
         """,
         version: sklogVersion)
@@ -28,11 +28,11 @@ struct Sessions: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "format"))
-    var output: String = "ndjson"
+    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"))
+    var format: String = "ndjson"
 
     func validate() throws {
-        guard RecordListFormat(rawValue: output) != nil else { throw ValidationError("--output must be ndjson or csv") }
+        try OutputFormatName.check(format, allowed: ["ndjson", "csv"])
     }
 
     func run() throws {
@@ -40,7 +40,7 @@ struct Sessions: ParsableCommand {
             let options = try session.sessionOptions()
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
-            let writer = SessionWriter(format: RecordListFormat(rawValue: output)!, out: target.buffer, redact: input.redact)
+            let writer = SessionWriter(format: RecordListFormat(rawValue: format)!, out: target.buffer, redact: input.redact)
             try writer.writeHeader()
             // Sessions close in any order; each is encoded at once and written in (start,
             // sessionId) order.

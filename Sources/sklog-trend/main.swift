@@ -32,7 +32,7 @@ struct TrendTool: ParsableCommand {
     @Option(help: ArgumentHelp("Period: hour, day or week (also 15m).", valueName: "period"))
     var by: String = "day"
 
-    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"))
     var format: String = "table"
 
     @Option(name: .customLong("min-count"), help: ArgumentHelp("An intent is a mover candidate only with at least this many turns in both periods.", valueName: "n"))
@@ -43,7 +43,7 @@ struct TrendTool: ParsableCommand {
 
     func validate() throws {
         guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
-        guard TrendFormat(rawValue: format) != nil else { throw ValidationError("--format must be table, csv or json (the input format is --input-format)") }
+        try OutputFormatName.check(format, allowed: ["table", "csv", "json"])
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
     }

@@ -26,8 +26,8 @@ let good = """
         let lines = good.split(separator: "\n").map(String.init)
         writeFile(a, lines[0] + "\n" + lines[2] + "\n")
         writeFile(b, try gzip(Data((lines[1] + "\n").utf8)))
-        let ab = try Run.tool("sklog-cat", ["-q", "--output", "csv", a, b])
-        let ba = try Run.tool("sklog-cat", ["-q", "--output", "csv", b, a])
+        let ab = try Run.tool("sklog-cat", ["-q", "--format", "csv", a, b])
+        let ba = try Run.tool("sklog-cat", ["-q", "--format", "csv", b, a])
         // Only src differs by file, and it names the file, not the order.
         #expect(ab.stdout == ba.stdout)
         #expect(ab.lines.count == 4)
