@@ -7,7 +7,11 @@ struct Cat: ParsableCommand {
         commandName: "sklog-cat",
         abstract: "Decompress, recognize, normalize, deduplicate and order log records.",
         discussion: """
-        Reads any supported log input (canonical NDJSON, CSV, custom text with --pattern, and the raw Lambda and CloudWatch formats) and writes canonical records (schema sklog.record/1), one JSON object per line, in time order, each message ID once. Unknown fields are kept; each record gets "src":"FILE:LINE" unless it already has one.
+        Reads any supported log input (canonical NDJSON, CSV, custom text with --pattern, \
+        and the raw Lambda and CloudWatch formats) and writes canonical records (schema \
+        sklog.record/1), one JSON object per line, in time order, each message ID once. \
+        Unknown fields are kept; each record gets "src":"FILE:LINE" unless it already has \
+        one. Details: docs/cat.md, docs/records.md, docs/formats.md.
 
         Examples:
           sklog cat logs/*.gz > records.ndjson

@@ -9,19 +9,21 @@ struct FrictionTool: ParsableCommand {
         commandName: "sklog-friction",
         abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
         discussion: """
-        Writes one friction event per line (NDJSON, or CSV with --format csv): type, messageId \
-        (the message ID to look at), relatedMessageId, sessionId, ts, intent, utterance, \
-        signature (Intent(slot=value, ...)), detail (why), and the barge-in evidence gapMs, \
-        speechMs, allowanceMs, given. Events come session by session, sessions ordered by start \
-        time then session ID. --summary prints counts by type, rates per 100 turns, \
-        frictionSessions and the frequent friction utterances instead (--format table, json or \
-        csv). Definitions and parameters: docs/friction.md.
+        Writes one friction event per line (NDJSON, or CSV with --format csv): type, \
+        messageId (the message ID to look at), relatedMessageId, sessionId, ts, intent, \
+        utterance, signature (Intent(slot=value, ...)), detail (why), and the barge-in \
+        evidence gapMs, speechMs, allowanceMs, given. Events come session by session, \
+        sessions ordered by start time then session ID. --summary prints counts by type, \
+        rates per 100 turns, frictionSessions and the frequent friction utterances \
+        instead (--format table, json or csv). Definitions and parameters: \
+        docs/friction.md.
 
         Examples:
           sklog friction logs/*.gz > friction.ndjson
-          sklog friction --type barge_in,termination --format csv logs/*.gz > events.csv
+          sklog friction --type barge_in --format csv logs/*.gz > barge-ins.csv
           sklog friction --summary --top 20 logs/*.gz
-          sklog friction --type unhandled logs/*.gz | jq -r .messageId | sklog grep --ids - --session-context logs/*.gz
+          sklog friction --type unhandled logs/*.gz | jq -r .messageId \\
+            | sklog grep --ids - --session-context logs/*.gz
         """,
         version: sklogVersion)
 

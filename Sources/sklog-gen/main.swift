@@ -1,5 +1,6 @@
 // sklog-gen: deterministic simulator of a skill's traffic (samples, tests, benchmarks).
 import ArgumentParser
+import SklogCLI
 import SklogGen
 #if canImport(Glibc)
 import Glibc
@@ -12,9 +13,15 @@ struct Gen: ParsableCommand {
         commandName: "sklog-gen",
         abstract: "Generate a deterministic simulation of an Alexa skill's request logs.",
         discussion: """
-        The same options always give byte-identical output. Without -o the records go to standard
-        output. See docs/gen.md for what is simulated and the ground-truth format.
-        """)
+        The same options always give byte-identical output. Without -o the records go \
+        to standard output. What is simulated and the ground-truth format: docs/gen.md.
+
+        Examples:
+          sklog gen --records 20000 --truth truth.ndjson > sample.ndjson
+          sklog gen --records 5000 --files 4 -o logs/ --format cloudwatch-export
+          sklog gen --records 1000 --format lambda | sklog metrics
+        """,
+        version: sklogVersion)
 
     @Option(name: .long, help: "Approximate number of records (unique).")
     var records: Int = 10_000

@@ -8,10 +8,15 @@ struct Grep: ParsableCommand {
         commandName: "sklog-grep",
         abstract: "Select log records by message ID, field regex, time, type, intent, outcome or latency.",
         discussion: """
-        Reads logs or canonical records and writes the selected records (canonical NDJSON). All given criteria must hold; -v selects the others. Exit status 1 when nothing is selected. Regexes are PCRE2 (JIT), matched on bytes; a pattern that backtracks catastrophically stops with an error instead of hanging.
+        Reads logs or canonical records and writes the selected records (canonical \
+        NDJSON, or --format csv|tsv). All given criteria must hold; -v selects the \
+        others. Exit status 1 when nothing is selected. Regexes are PCRE2 (JIT), matched \
+        on bytes; a pattern that backtracks catastrophically stops with an error instead \
+        of hanging. Details: docs/grep.md.
 
         Examples:
-          sklog grep --ids failed.csv --session-context logs/*.gz
+          sklog ids --failed logs/*.gz > failed.txt
+          sklog grep --ids failed.txt --session-context logs/*.gz
           sklog grep --intent '^Play' --min-latency 3000 logs/*.gz | jq .messageId
           sklog grep --field 'errorType=TIMEOUT|NoHandler' -c logs/*.gz
           sklog cat logs/*.gz | sklog grep --outcome error,no_response
@@ -34,7 +39,7 @@ struct Grep: ParsableCommand {
     @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order.")
     var sessionContext = false
 
-    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("Session idle timeout for --session-context (SPEC 5.2).", valueName: "duration"))
+    @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends after this much record time without a record (--session-context; docs/sessions.md).", valueName: "duration"))
     var idleTimeout: String = "10m"
 
     func validate() throws {

@@ -9,26 +9,27 @@ struct IDs: ParsableCommand {
         commandName: "sklog-ids",
         abstract: "Message-ID lists: failures, slow responses, friction events, sessions by outcome, any filter.",
         discussion: """
-        Criteria (--failed, --slow, --friction, --session-outcome) combine with OR: a record is
-        selected when any of them selects it, so `--failed --slow 3000` lists failures and slow
-        responses. The record filters (--intent, --type, --field, --outcome, --id/--ids, -e,
-        --min-latency, --since, --until, --locale, ...) combine with AND and decide which records
-        are candidates. With filters and no criterion, every record that passes them is listed.
-        --failed and --slow consider turns and smart home directives only. --slow pNN is the
-        nearest-rank percentile of the candidates' endpoint latency.
+        Criteria (--failed, --slow, --friction, --session-outcome) combine with OR: a \
+        record is selected when any of them selects it, so `--failed --slow 3000` lists \
+        failures and slow responses. The record filters (--intent, --type, --field, \
+        --outcome, --id/--ids, -e, --min-latency, --since, --until, --locale, ...) \
+        combine with AND and decide which records are candidates. With filters and no \
+        criterion, every record that passes them is listed. --failed and --slow consider \
+        turns and smart home directives only. --slow pNN is the nearest-rank percentile \
+        of the candidates' endpoint latency.
 
-        Output is in record (time) order. Exit status 1 when nothing is selected.
-        Formats: ids (one per line), csv (messageId,timestamp,sessionId,skillType,requestType,
-        intent,locale,latencyMs,outcome,errorType,friction,lambdaRequestId,src), json
-        (schema sklog.ids/1). Details: docs/ids.md.
+        Output is in record (time) order. Exit status 1 when nothing is selected. \
+        Formats: ids (one per line), csv (messageId, timestamp, sessionId, skillType, \
+        requestType, intent, locale, latencyMs, outcome, errorType, friction, \
+        lambdaRequestId, src), json (schema sklog.ids/1). Details: docs/ids.md.
 
         Examples:
-          sklog ids --failed --since 2026-11-24 logs/*.gz > failed.txt
+          sklog ids --failed --since 2026-11-21 logs/*.gz > failed.txt
           sklog ids --failed --slow 3000 --format csv logs/*.gz > worst.csv
           sklog grep --ids worst.csv --session-context logs/*.gz
           sklog ids --slow p99 --intent '^Play' logs/*.gz
           sklog ids --friction barge_in,termination logs/*.gz
-          sklog ids --session-outcome failed --format json logs/*.gz | jq '.ids | length'
+          sklog ids --session-outcome failed --format json logs/*.gz | jq '.ids|length'
         """,
         version: sklogVersion)
 

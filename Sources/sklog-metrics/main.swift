@@ -10,13 +10,15 @@ struct Metrics: ParsableCommand {
         commandName: "sklog-metrics",
         abstract: "Every metric of the console's Analytics pages, computed from logs: by period and dimension, as a table, JSON, CSV or Prometheus.",
         discussion: """
-        Metric identifiers, definitions and formats: docs/metrics.md. A metric whose source events
-        are absent from the input is n/a (null), never 0.
+        Every metric of the console's Analytics pages for the whole input, and with \
+        --period and --by per bucket and dimension. A metric whose source events are \
+        absent from the input is n/a (null), never 0. Metric identifiers, definitions and formats: docs/metrics.md.
 
         Examples:
           sklog metrics logs/*.gz
           sklog metrics --period day --by locale --format csv logs/*.gz > metrics.csv
-          sklog metrics --fail-if 'endpointLatencyP90>2000' --fail-if 'unhandledRequestsRate>5' logs/*.gz
+          sklog metrics --fail-if 'endpointLatencyP90>2000' \\
+            --fail-if 'unhandledRequestsRate>5' logs/*.gz
           sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial -o part1.json
           sklog metrics --merge part*.json --format json
         """,

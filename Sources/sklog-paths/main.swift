@@ -10,17 +10,18 @@ struct PathsTool: ParsableCommand {
         abstract: "Interaction paths: transitions between steps, top paths, funnels.",
         discussion: """
         A session's steps are its turns in order (LaunchRequest or the intent name), then \
-        END:<outcome>. For each transition A->B: pathSessions (sessions in which A is directly \
-        followed by B, each session once), pathCustomers, and pathShare (customers who went A->B \
-        divided by customers who had step A). Top paths show the first --max-steps steps and the \
-        final END:<outcome>. --funnel A,B,C gives, for each step, the sessions that reached it in \
-        order and the conversion from the previous step. See docs/paths.md.
+        END:<outcome>. For each transition A->B: pathSessions (sessions in which A is \
+        directly followed by B, each session once), pathCustomers, and pathShare \
+        (customers who went A->B divided by customers who had step A). Top paths show the \
+        first --max-steps steps and the final END:<outcome>. --funnel A,B,C gives, for \
+        each step, the sessions that reached it in order and the conversion from the \
+        previous step. Details: docs/paths.md.
 
         Examples:
           sklog paths logs/*.gz
           sklog paths --from LaunchRequest --format mermaid logs/*.gz > paths.mmd
           sklog paths --format dot --min-sessions 10 logs/*.gz | dot -Tsvg > paths.svg
-          sklog paths --funnel LaunchRequest,SearchIntent,BuyIntent --format csv logs/*.gz
+          sklog paths --funnel LaunchRequest,PlayIntent --format csv logs/*.gz
         """,
         version: sklogVersion)
 

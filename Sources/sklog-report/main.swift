@@ -10,11 +10,11 @@ struct ReportTool: ParsableCommand {
         commandName: "sklog-report",
         abstract: "The whole dashboard offline: one self-contained HTML file.",
         discussion: """
-        Headline numbers, trend charts, session outcomes, interaction paths, friction and the
-        frequent friction utterances, retention heatmap, latency histogram, and the slowest and
-        failed message IDs with their sessions' turns. Inline CSS and SVG, a small inline script
-        for the SVG/CSV downloads; no network access when opened. Every piece of log text is
-        escaped. Details: docs/report.md.
+        Headline numbers, trend charts, session outcomes, interaction paths, friction and \
+        the frequent friction utterances, retention heatmap, latency histogram, and the \
+        slowest and failed message IDs with their sessions' turns. Inline CSS and SVG, a \
+        small inline script for the SVG/CSV downloads; no network access when opened. \
+        Every piece of log text is escaped. Details: docs/report.md.
 
         Examples:
           sklog report -o report.html logs/*.gz

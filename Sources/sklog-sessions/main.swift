@@ -9,13 +9,14 @@ struct Sessions: ParsableCommand {
         commandName: "sklog-sessions",
         abstract: "Reconstruct sessions: turns, path, outcome, friction, message IDs.",
         discussion: """
-        Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered by start \
-        time then session ID: sessionId, userId, locale, stage, start, end, durationMs, turns, \
-        outcome (failed, no_response, user_ended, skill_ended, unknown), endedBy, reopened, path \
-        (the turns' steps then END:<outcome>), messageIds (every record of the session) and \
-        friction counts by type. A session is the records sharing a sessionId; it ends at a \
-        SessionEndedRequest, at a response with endSession true, or after --idle-timeout of \
-        record time without a record. See docs/sessions.md and docs/friction.md.
+        Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered \
+        by start time then session ID: sessionId, userId, locale, stage, start, end, \
+        durationMs, turns, outcome (failed, no_response, user_ended, skill_ended, \
+        unknown), endedBy, reopened, path (the turns' steps then END:<outcome>), \
+        messageIds (every record of the session) and friction counts by type. A session \
+        is the records sharing a sessionId; it ends at a SessionEndedRequest, at a \
+        response with endSession true, or after --idle-timeout of record time without a \
+        record. Details: docs/sessions.md, docs/friction.md.
 
         Examples:
           sklog sessions logs/*.gz > sessions.ndjson

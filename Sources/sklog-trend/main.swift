@@ -10,18 +10,19 @@ struct TrendTool: ParsableCommand {
         commandName: "sklog-trend",
         abstract: "Friction, failure and latency trends: one row per period, the change from the previous period, and the top movers.",
         discussion: """
-        Per period (UTC; weeks start Monday): utterances, sessions, customers, failure rate
-        (failed turns and smart home directives per 100), endpoint latency P50/P90/P99, and the
-        friction rates per 100 turns (barge-ins, terminations, unhandled, low-confidence). Each
-        period shows its change from the previous one, absolute and relative. Top movers: the
-        intents whose failure or friction rate rose most vs the previous period, among intents
-        with at least --min-count turns in both. The numbers come from the metrics engine
-        (the same values as `sklog metrics --period`). Details: docs/trend.md.
+        Per period (UTC; weeks start Monday): utterances, sessions, customers, failure \
+        rate (failed turns and smart home directives per 100), endpoint latency \
+        P50/P90/P99, and the friction rates per 100 turns (barge-ins, terminations, \
+        unhandled, low-confidence). Each period shows its change from the previous one, \
+        absolute and relative. Top movers: the intents whose failure or friction rate \
+        rose most vs the previous period, among intents with at least --min-count turns \
+        in both. The numbers come from the metrics engine (the same values as `sklog \
+        metrics --period`). Details: docs/trend.md.
 
         Examples:
           sklog trend --by week logs/*.gz
           sklog trend --by day --format csv logs/*.gz > trend.csv
-          sklog trend --by hour --since 2026-11-24 --min-count 50 --format json logs/*.gz
+          sklog trend --by hour --since 2026-11-21 --format json logs/*.gz
         """,
         version: sklogVersion)
 

@@ -35,8 +35,8 @@ func usage() -> String {
 
     Every tool reads gzip, zlib or plain files (or standard input) in any supported format and
     takes --help. Example:
-      sklog ids --failed --since 2026-11-24 logs/*.gz > failed.csv
-      sklog grep --ids failed.csv --session-context logs/*.gz
+      sklog ids --failed --since 2026-11-24 logs/*.gz > failed.txt
+      sklog grep --ids failed.txt --session-context logs/*.gz
 
     """
     return s

@@ -1,0 +1,191 @@
+import Foundation
+import Testing
+
+/// Every example in the README, the docs and the tools' --help runs as written (like
+/// swift-argument-parser tests its examples). The examples name `logs/*.gz` for the user's logs;
+/// each page runs in a fresh folder where `logs/` holds the Samples' gzip logs and `Samples/` is
+/// the repository's. Transcripts (`$ command` then its output) must show what the command
+/// prints: standard output then standard error, `…` standing for lines left out.
+@Suite struct Examples {
+    struct Example: CustomStringConvertible {
+        var place: String
+        var command: String
+        /// The output a transcript shows; nil for a plain example.
+        var shown: [String]?
+        var description: String { "\(place): \(command)" }
+    }
+
+    /// Commands left out, each with the reason.
+    static let notRun: [(prefix: String, why: String)] = [
+        ("scripts/", "development scripts: CI runs them itself"),
+        ("export PATH=", "the test puts the tools on PATH"),
+        ("sklog-gen --records 2000000 ", "the W1 benchmark input: minutes in a debug build; scripts/bench makes it"),
+    ]
+
+    static var pages: [String] {
+        let docs = (try? FileManager.default.contentsOfDirectory(atPath: Run.repo.appendingPathComponent("docs").path)) ?? []
+        return ["README.md", "Samples/README.md"] + docs.filter { $0.hasSuffix(".md") }.sorted().map { "docs/" + $0 }
+    }
+
+    static let tools = ["sklog", "sklog-cat", "sklog-grep", "sklog-sessions", "sklog-paths", "sklog-friction",
+                        "sklog-metrics", "sklog-ids", "sklog-trend", "sklog-report", "sklog-gen"]
+
+    /// The examples of a Markdown page: ```sh blocks, and transcripts in any block.
+    static func examples(page: String) throws -> [Example] {
+        let lines = try String(contentsOf: Run.repo.appendingPathComponent(page), encoding: .utf8)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var out: [Example] = []
+        var i = 0
+        while i < lines.count {
+            guard lines[i].hasPrefix("```") else { i += 1; continue }
+            let lang = String(lines[i].dropFirst(3))
+            var j = i + 1
+            var body: [(Int, String)] = []
+            while j < lines.count && !lines[j].hasPrefix("```") { body.append((j + 1, lines[j])); j += 1 }
+            i = j + 1
+            if body.contains(where: { $0.1.hasPrefix("$ ") }) {
+                var k = 0
+                while k < body.count {
+                    guard body[k].1.hasPrefix("$ ") else { k += 1; continue }
+                    let (n, first) = body[k]
+                    var cmd = String(first.dropFirst(2))
+                    k += 1
+                    while cmd.hasSuffix("\\") && k < body.count { cmd += "\n" + body[k].1; k += 1 }
+                    var shown: [String] = []
+                    while k < body.count && !body[k].1.hasPrefix("$ ") { shown.append(body[k].1); k += 1 }
+                    out.append(Example(place: "\(page):\(n)", command: cmd, shown: shown))
+                }
+            } else if lang == "sh" {
+                var k = 0
+                while k < body.count {
+                    let (n, line) = body[k]
+                    k += 1
+                    var cmd = line
+                    while cmd.hasSuffix("\\") && k < body.count { cmd += "\n" + body[k].1; k += 1 }
+                    let t = cmd.trimmingCharacters(in: .whitespaces)
+                    if t.isEmpty || t.hasPrefix("#") { continue }
+                    out.append(Example(place: "\(page):\(n)", command: cmd, shown: nil))
+                }
+            } else {
+                // A block of commands that is not marked sh would escape this test.
+                for (n, line) in body where line.range(of: #"^\s*sklog(-[a-z]+)? [^\[]*$"#, options: .regularExpression) != nil {
+                    out.append(Example(place: "\(page):\(n)", command: "false # an example outside a ```sh block: " + line, shown: nil))
+                }
+            }
+        }
+        return out
+    }
+
+    /// The examples of a tool's --help: the indented command lines after "Examples:".
+    static func examples(tool: String) throws -> [Example] {
+        let help = try Run.tool(tool, ["--help"]).stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let start = help.firstIndex(where: { $0.hasPrefix("Examples:") }) else { return [] }
+        var out: [Example] = []
+        var k = start + 1
+        while k < help.count, help[k].hasPrefix("  ") {
+            var cmd = help[k].trimmingCharacters(in: .whitespaces)
+            k += 1
+            while cmd.hasSuffix("\\") && k < help.count { cmd += "\n" + help[k]; k += 1 }
+            out.append(Example(place: "\(tool) --help", command: cmd, shown: nil))
+        }
+        return out
+    }
+
+    /// A fresh folder with `Samples/` and `logs/` (the Samples' gzip logs).
+    static func fixture() throws -> String {
+        let dir = temp()
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
+        try fm.createSymbolicLink(atPath: dir + "/Samples", withDestinationPath: Run.repo.appendingPathComponent("Samples").path)
+        for s in ["canonical/two-weeks.ndjson.gz", "lambda/cloudwatch-export.gz"] {
+            try fm.copyItem(atPath: Run.sample(s), toPath: dir + "/logs/" + (s as NSString).lastPathComponent)
+        }
+        return dir
+    }
+
+    /// Runs one command line with bash (pipefail) in `dir`, `$?` set to `previous`.
+    static func run(_ command: String, in dir: String, previous: Int32) throws -> Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/bash")
+        p.arguments = ["-o", "pipefail", "-c", "(exit \(previous)); " + command]
+        p.currentDirectoryURL = URL(fileURLWithPath: dir)
+        var env = ProcessInfo.processInfo.environment
+        env["PATH"] = Run.binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+        env["COLUMNS"] = "80"
+        env.removeValue(forKey: "NO_COLOR")
+        p.environment = env
+        let o = Pipe(), e = Pipe()
+        p.standardOutput = o
+        p.standardError = e
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let (outData, errData) = Run.drain(o, e)
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                   stderr: String(decoding: errData, as: UTF8.self), out: outData)
+    }
+
+    /// The shown lines, split at `…` (or `...`), must appear in this order in the output.
+    static func shows(_ shown: [String], _ output: [String]) -> Bool {
+        var shown = shown
+        while shown.last == "" { shown.removeLast() }
+        var chunks: [[String]] = [[]]
+        for l in shown {
+            if ["…", "..."].contains(l.trimmingCharacters(in: .whitespaces)) { chunks.append([]) } else { chunks[chunks.count - 1].append(l) }
+        }
+        let whole = chunks.count == 1
+        var at = 0
+        for chunk in chunks where !chunk.isEmpty {
+            var found: Int? = nil
+            var s = at
+            while s + chunk.count <= output.count {
+                if Array(output[s..<(s + chunk.count)]) == chunk { found = s; break }
+                if whole { break }
+                s += 1
+            }
+            guard let f = found else { return false }
+            at = f + chunk.count
+        }
+        return !whole || at == output.count
+    }
+
+    static func check(_ examples: [Example]) throws {
+        let dir = try fixture()
+        var previous: Int32 = 0
+        for ex in examples {
+            if let skip = notRun.first(where: { ex.command.hasPrefix($0.prefix) }) {
+                _ = skip
+                continue
+            }
+            let r = try run(ex.command, in: dir, previous: previous)
+            previous = r.status
+            // 4: a --fail-if condition held, which is what such an example shows.
+            let ok = r.status == 0 || (r.status == 4 && ex.command.contains("--fail-if"))
+            #expect(ok, "\(ex) exited \(r.status): \(r.stderr.prefix(600))")
+            if let shown = ex.shown, !shown.isEmpty {
+                var output = (r.stdout + r.stderr).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if output.last == "" { output.removeLast() }
+                #expect(shows(shown, output), "\(ex): the page shows\n\(shown.joined(separator: "\n"))\nbut it printed\n\(r.stdout + r.stderr)")
+            }
+        }
+    }
+
+    @Test(arguments: pages) func pageExamplesRun(_ page: String) throws {
+        try Self.check(try Self.examples(page: page))
+    }
+
+    @Test(arguments: tools) func helpExamplesRun(_ tool: String) throws {
+        let examples = try Self.examples(tool: tool)
+        #expect(tool == "sklog" || !examples.isEmpty, "\(tool) --help has no examples")
+        try Self.check(examples)
+    }
+
+    @Test func everyPageHasExamplesFound() throws {
+        // The extractor must see the pages' examples (a test that finds none cannot fail).
+        #expect(try Self.examples(page: "README.md").count >= 4)
+        #expect(try Self.examples(page: "docs/walkthrough.md").filter { $0.shown != nil }.count >= 10)
+        #expect(Self.shows(["a", "…", "c"], ["x", "a", "b", "c"]))
+        #expect(!Self.shows(["a", "c"], ["a", "b", "c"]))
+        #expect(!Self.shows(["c", "…", "a"], ["a", "b", "c"]))
+    }
+}
