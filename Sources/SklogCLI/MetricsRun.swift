@@ -9,6 +9,14 @@ import SklogIO
 import SklogRecords
 import SklogReport
 
+/// How much of the human table to show: a screenful by default, everything with `--full`.
+public struct TableChoice {
+    public var header = true
+    public var full = false
+    public var top = 20
+    public init(header: Bool = true, full: Bool = false, top: Int = 20) { self.header = header; self.full = full; self.top = top }
+}
+
 /// What `sklog-metrics` does after (or instead of) reading records: read and merge partial
 /// states, render the output, check `--fail-if` conditions.
 public enum MetricsRun {
@@ -41,7 +49,7 @@ public enum MetricsRun {
     /// Writes the result (or the partial state) and reports the conditions that held. Returns the
     /// exit status for the conditions (0 or 4).
     public static func output(_ acc: MetricsAccumulator, format: MetricsFormat, partial: Bool, conditions: [MetricCondition],
-                              target: OutputTarget, colorAllowed: Bool) throws -> Int32 {
+                              target: OutputTarget, colorAllowed: Bool, table: TableChoice = TableChoice()) throws -> Int32 {
         if partial {
             try target.buffer.write(acc.partialState())
             return ExitStatus.ok
@@ -53,7 +61,7 @@ public enum MetricsRun {
         case .prometheus: try target.buffer.write(MetricsPrometheus.render(result))
         case .table:
             let color = colorAllowed && isatty(1) != 0 && getenv("NO_COLOR") == nil
-            try target.buffer.write(MetricsTable.render(result, style: .init(color: color)))
+            try target.buffer.write(MetricsTable.render(result, style: .init(color: color, header: table.header, compact: !table.full, rowLimit: table.top)))
         }
         var held = false
         for c in conditions {

@@ -9,31 +9,43 @@ import SklogRecords
 public enum MetricsTable {
     public struct Style: Sendable {
         public var color: Bool
+        /// The `sklog metrics: SPAN; N records parsed` title line (off with `-q`).
+        public var header = true
+        /// A screenful (the default of `sklog metrics`): per-key tables cut to `rowLimit` rows
+        /// (step pairs by sessions), all-zero rows and retention weeks past the data left out,
+        /// sections with nothing but n/a named on one line. `false` (`--full`) shows everything.
+        public var compact = false
+        public var rowLimit = 20
         public init(color: Bool) { self.color = color }
+        public init(color: Bool, header: Bool, compact: Bool, rowLimit: Int) {
+            self.color = color; self.header = header; self.compact = compact; self.rowLimit = rowLimit
+        }
         func bold(_ s: String) -> String { color ? "\u{1b}[1m\(s)\u{1b}[0m" : s }
         func dim(_ s: String) -> String { color ? "\u{1b}[2m\(s)\u{1b}[0m" : s }
     }
 
     public static func render(_ r: MetricsResult, style: Style) -> String {
         var out = ""
-        let span = r.from.map { f in "\(Timestamp.string(f)) to \(Timestamp.string(r.to!))" } ?? "no records"
-        out += style.bold("sklog metrics") + ": \(span); \(r.accounting.parsed) records parsed"
-        if r.accounting.rejectedTotal > 0 { out += ", \(r.accounting.rejectedTotal) rejected" }
-        if r.accounting.duplicates > 0 { out += ", \(r.accounting.duplicates) duplicates" }
-        out += "\n"
+        if style.header {
+            let span = r.from.map { f in "\(Timestamp.string(f)) to \(Timestamp.string(r.to!))" } ?? "no records"
+            out += style.bold("sklog metrics") + ": \(span); \(r.accounting.parsed) records parsed"
+            if r.accounting.rejectedTotal > 0 { out += ", \(r.accounting.rejectedTotal) rejected" }
+            if r.accounting.duplicates > 0 { out += ", \(r.accounting.duplicates) duplicates" }
+            out += "\n"
+        }
 
         // Whole input: columns "all" and one per dimension value.
         var columns: [(String, MetricSet)] = [("all", r.total.metrics)]
         for d in r.total.dimensions {
             for v in d.values { columns.append(("\(d.name)=\(v.value)", v.metrics)) }
         }
-        out += "\n" + style.bold("== Whole input ==") + "\n"
+        out += (style.header ? "\n" : "") + style.bold("== Whole input ==") + "\n"
         out += sections(columns, style: style, wholeTables: r.total.metrics)
 
         if let p = r.period, !r.buckets.isEmpty {
             out += "\n" + style.bold("== By \(p == "15m" ? "15 minutes" : p) (UTC) ==") + "\n"
             let cols = r.buckets.map { (bucketLabel($0.start ?? 0, p), $0.metrics) }
-            out += sections(cols, style: style, wholeTables: nil)
+            out += sections(cols, style: style, wholeTables: nil, absentNote: false)
             if !r.by.isEmpty {
                 out += "\n" + style.dim("(per-bucket breakdowns by \(r.by.joined(separator: ", ")) are in --format json and csv)") + "\n"
             }
@@ -50,8 +62,9 @@ public enum MetricsTable {
     }
 
     /// Scalar metrics by section (rows) and columns; then the per-key tables.
-    static func sections(_ columns: [(String, MetricSet)], style: Style, wholeTables: MetricSet?) -> String {
+    static func sections(_ columns: [(String, MetricSet)], style: Style, wholeTables: MetricSet?, absentNote: Bool = true) -> String {
         var out = ""
+        var absent: [String] = []
         let defs = MetricCatalog.all.enumerated().filter { $0.element.group == nil }
         for section in MetricSection.allCases {
             let rowsDefs = defs.filter { $0.element.section == section }
@@ -64,8 +77,12 @@ public enum MetricsTable {
                 }
                 rows.append(row)
             }
-            let tables = wholeTables.map { keyedTables(section, $0) } ?? []
+            var tables = wholeTables.map { keyedTables(section, $0, compact: style.compact) } ?? []
             if rows.isEmpty && tables.isEmpty { continue }
+            if style.compact {
+                if tables.isEmpty && rows.allSatisfy({ $0.dropFirst().allSatisfy { $0 == "n/a" } }) { absent.append(section.title); continue }
+                tables = tables.map { cut($0, section: section, limit: style.rowLimit) }
+            }
             out += "\n" + style.bold(section.title) + "\n"
             if !rows.isEmpty {
                 out += grid(["metric"] + columns.map(\.0), rows, style: style)
@@ -75,7 +92,36 @@ public enum MetricsTable {
                 if trows.isEmpty { out += "    " + style.dim("(none)") + "\n" } else { out += grid(headers, trows, style: style, indent: 4) }
             }
         }
+        if !absent.isEmpty {
+            out += "\n" + style.dim("Not in this input (every metric n/a): " + absent.joined(separator: ", ")) + "\n"
+        }
+        if style.compact && absentNote {
+            out += "\n" + style.dim("(long tables cut to --top rows, zero rows and empty sections left out: --full shows everything)") + "\n"
+        }
         return out
+    }
+
+    /// A screenful of a per-key table: all-zero rows left out, step pairs by sessions, at most
+    /// `limit` rows, then a line saying how many more there are.
+    static func cut(_ t: (String, [String], [[String]]), section: MetricSection, limit: Int) -> (String, [String], [[String]]) {
+        var (title, headers, rows) = t
+        if section == .retention { return t }
+        // Label columns come first: one, or two for step pairs.
+        let labelCount = section == .paths && title == "Step pairs" ? 2 : 1
+        rows = rows.filter { !$0.dropFirst(labelCount).allSatisfy { $0 == "0" || $0 == "n/a" || $0.isEmpty } }
+        if section == .paths && title == "Step pairs" {
+            // Most sessions first; the engine's order (by step names) breaks ties.
+            rows = rows.enumerated().sorted { a, b in
+                let x = Int64(a.element[2].replacingAll(",", with: "")) ?? 0, y = Int64(b.element[2].replacingAll(",", with: "")) ?? 0
+                return x != y ? x > y : a.offset < b.offset
+            }.map(\.element)
+        }
+        let total = rows.count
+        if total > limit {
+            rows = Array(rows.prefix(limit))
+            title += " (top \(limit) of \(total))"
+        }
+        return (title, headers, rows)
     }
 
     static func label(_ def: MetricDef) -> String {
@@ -121,7 +167,7 @@ public enum MetricsTable {
     }
 
     /// The per-key tables of a section, from the whole input's values.
-    static func keyedTables(_ section: MetricSection, _ set: MetricSet) -> [(String, [String], [[String]])] {
+    static func keyedTables(_ section: MetricSection, _ set: MetricSet, compact: Bool = false) -> [(String, [String], [[String]])] {
         func table(_ title: String, group: String, columns: [(String, String)]) -> (String, [String], [[String]])? {
             let vals = set.values.filter { $0.definition.group == group }
             guard let firstDef = vals.first?.definition else { return nil }
@@ -161,10 +207,12 @@ public enum MetricsTable {
                 if v.definition.name == "retentionCustomers" { cell.0 = v.value } else { cell.1 = v.value }
                 byCohort[cohort]![week] = cell
             }
-            let headers = ["cohort", "customers"] + (1...12).map { "w\($0)" }
+            // A screenful shows the weeks up to the last one the input reaches.
+            let weeks = compact ? (byCohort.values.flatMap { $0.filter { $0.key > 0 && $0.value.0 != .null }.map(\.key) }.max() ?? 0) : 12
+            let headers = ["cohort", "customers"] + (0..<weeks).map { "w\($0 + 1)" }
             let rows = order.map { c -> [String] in
                 let cells = byCohort[c]!
-                return [c, format(cells[0]?.0 ?? .null, .count)] + (1...12).map { k in
+                return [c, format(cells[0]?.0 ?? .null, .count)] + (0..<weeks).map { $0 + 1 }.map { k in
                     guard let cell = cells[k], cell.0 != .null else { return "n/a" }
                     return format(cell.1, .fraction)
                 }

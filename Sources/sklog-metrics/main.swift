@@ -12,7 +12,10 @@ struct Metrics: ParsableCommand {
         discussion: """
         Every metric of the console's Analytics pages for the whole input, and with \
         --period and --by per bucket and dimension. A metric whose source events are \
-        absent from the input is n/a (null), never 0. Metric identifiers, definitions and formats: docs/metrics.md.
+        absent from the input is n/a (null), never 0. The table fits a screen: long \
+        tables cut to --top rows (step pairs by sessions), no all-zero rows, sections \
+        with nothing but n/a named on one line, retention weeks only as far as the data \
+        goes; --full shows everything. Metric identifiers, definitions and formats: docs/metrics.md.
 
         Examples:
           sklog metrics logs/*.gz
@@ -45,8 +48,11 @@ struct Metrics: ParsableCommand {
     @Flag(help: "The files are partial states written by --partial: merge them and print what one run over all the inputs prints.")
     var merge = false
 
-    @Option(help: ArgumentHelp("How many top paths and frequent friction utterances to list.", valueName: "n"))
-    var top: Int = 20
+    @Option(help: ArgumentHelp("How many top paths and frequent friction utterances to compute (default 20); the table shows this many rows of each long table (default 10: step pairs, intents, top paths, ...).", valueName: "n"))
+    var top: Int?
+
+    @Flag(help: "Table: show every row of every table, the all-zero rows, the sections with nothing but n/a, and all 12 retention weeks.")
+    var full = false
 
     @OptionGroup var session: SessionOptionsGroup
 
@@ -54,19 +60,21 @@ struct Metrics: ParsableCommand {
         try OutputFormatName.check(format, allowed: ["table", "json", "csv", "prometheus"])
         if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
         for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent or requestType") }
-        guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
+        guard (top ?? 0) >= 0 else { throw ValidationError("--top must be 0 or more") }
         _ = try sessionOptions()
         _ = try MetricsRun.conditions(failIf)
     }
 
     func sessionOptions() throws -> SessionOptions { try session.sessionOptions() }
 
+    var table: TableChoice { TableChoice(header: !input.quiet, full: full, top: top ?? 10) }
+
     func metricsOptions(_ s: SessionOptions) -> MetricsOptions {
         var o = MetricsOptions()
         o.period = period.flatMap(MetricsOptions.Period.init)
         o.by = by.compactMap(MetricsOptions.Dimension.init)
         o.redact = input.redact
-        o.top = top
+        o.top = top ?? 20
         o.sessionParameters = "idle=\(s.idleTimeoutMs),allowance=\(s.bargeInAllowanceMs),retry=\(s.retryWindowMs),medium=\(s.countMediumAsLow),model=\(s.modelIntents?.sorted().joined(separator: "|") ?? "-")"
         return o
     }
@@ -84,7 +92,8 @@ struct Metrics: ParsableCommand {
                     throw ValidationError("--period and --by must match the partial states' (\(acc.options.period?.rawValue ?? "none"); \(acc.options.by.map(\.rawValue).joined(separator: ",")))")
                 }
                 let target = try OutputTarget(path: outFile.path, strict: false)
-                let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target, colorAllowed: outFile.path == nil)
+                let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target,
+                                                   colorAllowed: outFile.path == nil, table: table)
                 try target.finish()
                 if !input.quiet { Diagnostics.write("sklog-metrics: merged \(input.files.count) partial states: \(acc.accounting.summaryLine)") }
                 return acc.accounting.isDamaged ? ExitStatus.damaged : status
@@ -103,7 +112,7 @@ struct Metrics: ParsableCommand {
             sessionizer.finish()
             acc.accounting = stream.accounting
             let status = try MetricsRun.output(acc, format: fmt, partial: partial, conditions: conditions, target: target,
-                                               colorAllowed: outFile.path == nil)
+                                               colorAllowed: outFile.path == nil, table: table)
             return try ToolRun.finish(stream, input: input, target: target, status: status)
         }
     }
