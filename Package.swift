@@ -35,9 +35,13 @@ var targets: [Target] = [
     ], swiftSettings: settings),
     // The traffic simulator behind sklog-gen, tests and benchmarks.
     .target(name: "SklogGen", dependencies: ["SklogIO"], swiftSettings: settings),
+    // The tools as argument-parser commands, shared by the sklog-NAME executables and the front door.
+    .target(name: "SklogTools", dependencies: [
+        "SklogCLI", "SklogGen", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ], swiftSettings: settings),
 
-    // The front door: `sklog NAME ...` runs `sklog-NAME`.
-    .executableTarget(name: "sklog", dependencies: ["SklogCLI"], swiftSettings: settings),
+    // The front door: `sklog NAME ...` is the same command tree as the sklog-NAME executables.
+    .executableTarget(name: "sklog", dependencies: ["SklogTools"], swiftSettings: settings),
 
     .testTarget(name: "SklogIOTests", dependencies: ["SklogIO", "CZlib"], swiftSettings: settings),
     .testTarget(name: "SklogRecordsTests", dependencies: ["SklogRecords", "SklogGen"], swiftSettings: settings),
@@ -47,9 +51,7 @@ var targets: [Target] = [
 ]
 
 for tool in tools {
-    var deps: [Target.Dependency] = ["SklogCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]
-    if tool == "gen" { deps.append("SklogGen") }
-    targets.append(.executableTarget(name: "sklog-\(tool)", dependencies: deps, swiftSettings: settings))
+    targets.append(.executableTarget(name: "sklog-\(tool)", dependencies: ["SklogCLI", "SklogTools"], swiftSettings: settings))
 }
 
 let package = Package(

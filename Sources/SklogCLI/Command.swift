@@ -19,11 +19,18 @@ extension ParsableCommand {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
             if code == .success {
-                print(message)
+                if !message.isEmpty { print(message) }
                 Glibc.exit(0)
             }
             if !message.isEmpty { Diagnostics.write(message) }
             Glibc.exit(code == .validationFailure ? ExitStatus.usageOrUnreadable : code.rawValue)
         }
     }
+}
+
+/// A tool's command name: `sklog-NAME` as its own executable, `NAME` under the front door
+/// (`sklog NAME`), which sets `underFrontDoor` before it parses.
+public enum ToolName {
+    nonisolated(unsafe) public static var underFrontDoor = false
+    public static func command(_ name: String) -> String { underFrontDoor ? name : "sklog-" + name }
 }

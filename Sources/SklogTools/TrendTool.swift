@@ -5,10 +5,10 @@ import SklogIO
 import SklogRecords
 import SklogReport
 
-struct TrendTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-trend",
-        abstract: "Friction, failure and latency trends: one row per period, the change from the previous period, and the top movers.",
+public struct TrendTool: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("trend"),
+        abstract: "Failure, friction and latency trends per period.",
         discussion: """
         Per period (UTC; weeks start Monday): utterances, sessions, customers, failure \
         rate (failed turns and smart home directives per 100), endpoint latency \
@@ -24,7 +24,9 @@ struct TrendTool: ParsableCommand {
           sklog trend --by day --format csv logs/*.gz > trend.csv
           sklog trend --by hour --since 2026-11-21 --format json logs/*.gz
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
@@ -42,14 +44,14 @@ struct TrendTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many movers per kind and period.", valueName: "n"))
     var top: Int = 5
 
-    func validate() throws {
+    public func validate() throws {
         guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
         try OutputFormatName.check(format, allowed: ["table", "csv", "json"])
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-trend") {
             var o = TrendOptions()
             o.period = MetricsOptions.Period(rawValue: by)!
@@ -71,4 +73,3 @@ struct TrendTool: ParsableCommand {
     }
 }
 
-TrendTool.sklogMain()

@@ -8,10 +8,10 @@ import Glibc
 import Darwin
 #endif
 
-struct Gen: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-gen",
-        abstract: "Generate a deterministic simulation of an Alexa skill's request logs.",
+public struct Gen: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("gen"),
+        abstract: "Deterministic simulator of a skill's request logs.",
         discussion: """
         The same options always give byte-identical output. Without -o the records go \
         to standard output. What is simulated and the ground-truth format: docs/gen.md.
@@ -21,7 +21,9 @@ struct Gen: ParsableCommand {
           sklog gen --records 5000 --files 4 -o logs/ --format cloudwatch-export
           sklog gen --records 1000 --format lambda | sklog metrics
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @Option(name: .long, help: "Approximate number of records (unique).")
     var records: Int = 10_000
@@ -59,7 +61,7 @@ struct Gen: ParsableCommand {
     @Option(name: .long, help: "gzip compression level (1-9) of .gz outputs.")
     var level: Int32 = 6
 
-    func validate() throws {
+    public func validate() throws {
         guard records >= 0 else { throw ValidationError("--records must be >= 0") }
         if let u = users, u < 1 || u > 100_000_000 { throw ValidationError("--users must be between 1 and 100000000") }
         guard records <= 1_000_000_000 else { throw ValidationError("--records must be at most 1000000000") }
@@ -77,7 +79,9 @@ struct Gen: ParsableCommand {
         guard (1...9).contains(level) else { throw ValidationError("--level must be between 1 and 9") }
     }
 
-    func run() throws {
+    public func run() throws {
+        // A closed pipe shows up as a write error (GenError.pipeClosed), not a signal.
+        signal(SIGPIPE, SIG_IGN)
         var o = GenOptions()
         o.records = records
         o.users = users
@@ -102,16 +106,3 @@ struct Gen: ParsableCommand {
     }
 }
 
-signal(SIGPIPE, SIG_IGN)
-// Usage errors exit with 2 (SPEC section 2), not ArgumentParser's 64.
-do {
-    var command = try Gen.parseAsRoot()
-    try command.run()
-} catch {
-    if Gen.exitCode(for: error) == ExitCode.validationFailure {
-        var msg = Gen.fullMessage(for: error) + "\n"
-        msg.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
-        exit(2)
-    }
-    Gen.exit(withError: error)
-}

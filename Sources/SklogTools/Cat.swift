@@ -2,10 +2,10 @@ import ArgumentParser
 import SklogCLI
 import SklogRecords
 
-struct Cat: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-cat",
-        abstract: "Decompress, recognize, normalize, deduplicate and order log records.",
+public struct Cat: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("cat"),
+        abstract: "Normalize logs into ordered, deduplicated records.",
         discussion: """
         Reads any supported log input (canonical NDJSON, CSV, custom text with --pattern, \
         and the raw Lambda and CloudWatch formats) and writes canonical records (schema \
@@ -19,7 +19,9 @@ struct Cat: ParsableCommand {
           sklog cat logs/*.gz | sklog grep --intent '^Play' | jq .utterance
           sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial > part1.json
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
@@ -30,12 +32,12 @@ struct Cat: ParsableCommand {
     @Option(help: ArgumentHelp("Keep only shard K of N (1-based), cutting by session so that every session stays whole.", valueName: "K/N"))
     var shard: String?
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ndjson", "csv", "tsv"])
         if let s = shard { _ = try Shard(s) }
     }
 
-    func run() throws {
+    public func run() throws {
         let shard = try self.shard.map(Shard.init)
         ToolRun.main("sklog-cat") {
             let stream = try input.openStream()
@@ -51,4 +53,3 @@ struct Cat: ParsableCommand {
     }
 }
 
-Cat.sklogMain()

@@ -4,10 +4,10 @@ import SklogCLI
 import SklogIO
 import SklogRecords
 
-struct Sessions: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-sessions",
-        abstract: "Reconstruct sessions: turns, path, outcome, friction, message IDs.",
+public struct Sessions: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("sessions"),
+        abstract: "Reconstruct sessions: turns, path, outcome, friction.",
         discussion: """
         Writes one record per session (schema sklog.session/1) as NDJSON or CSV, ordered \
         by start time then session ID: sessionId, userId, locale, stage, start, end, \
@@ -23,7 +23,9 @@ struct Sessions: ParsableCommand {
           sklog sessions --format csv --idle-timeout 5m logs/*.gz > sessions.csv
           sklog sessions logs/*.gz | jq -c 'select(.outcome == "failed") | .messageIds'
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
@@ -32,11 +34,11 @@ struct Sessions: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"))
     var format: String = "ndjson"
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ndjson", "csv"])
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-sessions") {
             let options = try session.sessionOptions()
             let stream = try input.openStream()
@@ -63,4 +65,3 @@ struct Sessions: ParsableCommand {
     }
 }
 
-Sessions.sklogMain()

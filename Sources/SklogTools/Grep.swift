@@ -3,10 +3,10 @@ import SklogAnalysis
 import SklogCLI
 import SklogRecords
 
-struct Grep: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-grep",
-        abstract: "Select log records by message ID, field regex, time, type, intent, outcome or latency.",
+public struct Grep: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("grep"),
+        abstract: "Select records by ID, regex, time, intent, outcome.",
         discussion: """
         Reads logs or canonical records and writes the selected records (canonical \
         NDJSON, or --format csv|tsv). All given criteria must hold; -v selects the \
@@ -21,7 +21,9 @@ struct Grep: ParsableCommand {
           sklog grep --field 'errorType=TIMEOUT|NoHandler' -c logs/*.gz
           sklog cat logs/*.gz | sklog grep --outcome error,no_response
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var filter: FilterOptions
@@ -42,12 +44,12 @@ struct Grep: ParsableCommand {
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends after this much record time without a record (--session-context; docs/sessions.md).", valueName: "duration"))
     var idleTimeout: String = "10m"
 
-    func validate() throws {
+    public func validate() throws {
         guard Timestamp.parseDuration(idleTimeout) != nil else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }
         try OutputFormatName.check(format, allowed: ["ndjson", "csv", "tsv"])
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-grep") {
             let f = try filter.makeFilter()
             let stream = try input.openStream()
@@ -72,4 +74,3 @@ struct Grep: ParsableCommand {
     }
 }
 
-Grep.sklogMain()

@@ -4,10 +4,10 @@ import SklogCLI
 import SklogIO
 import SklogRecords
 
-struct IDs: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-ids",
-        abstract: "Message-ID lists: failures, slow responses, friction events, sessions by outcome, any filter.",
+public struct IDs: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("ids"),
+        abstract: "Message IDs of failures, slow responses, friction.",
         discussion: """
         Criteria (--failed, --slow, --friction, --session-outcome) combine with OR: a \
         record is selected when any of them selects it, so `--failed --slow 3000` lists \
@@ -31,7 +31,9 @@ struct IDs: ParsableCommand {
           sklog ids --friction barge_in,termination logs/*.gz
           sklog ids --session-outcome failed --format json logs/*.gz | jq '.ids|length'
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var filter: FilterOptions
@@ -53,7 +55,7 @@ struct IDs: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"))
     var format: String = "ids"
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ids", "csv", "json"])
         _ = try criteria()
     }
@@ -81,7 +83,7 @@ struct IDs: ParsableCommand {
         return c
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-ids") {
             let c = try criteria()
             let f = try filter.makeFilter()
@@ -110,4 +112,3 @@ struct IDs: ParsableCommand {
     }
 }
 
-IDs.sklogMain()

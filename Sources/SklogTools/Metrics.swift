@@ -5,10 +5,10 @@ import SklogIO
 import SklogRecords
 import SklogReport
 
-struct Metrics: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-metrics",
-        abstract: "Every metric of the console's Analytics pages, computed from logs: by period and dimension, as a table, JSON, CSV or Prometheus.",
+public struct Metrics: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("metrics"),
+        abstract: "Every Analytics metric, by period and dimension.",
         discussion: """
         Every metric of the console's Analytics pages for the whole input, and with \
         --period and --by per bucket and dimension. A metric whose source events are \
@@ -25,7 +25,9 @@ struct Metrics: ParsableCommand {
           sklog cat --shard 1/4 logs/*.gz | sklog metrics --partial -o part1.json
           sklog metrics --merge part*.json --format json
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
@@ -56,7 +58,7 @@ struct Metrics: ParsableCommand {
 
     @OptionGroup var session: SessionOptionsGroup
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["table", "json", "csv", "prometheus"])
         if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
         for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent or requestType") }
@@ -79,7 +81,7 @@ struct Metrics: ParsableCommand {
         return o
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-metrics") {
             let conditions = try MetricsRun.conditions(failIf)
             let sessionOptions = try sessionOptions()
@@ -118,4 +120,3 @@ struct Metrics: ParsableCommand {
     }
 }
 
-Metrics.sklogMain()

@@ -4,10 +4,10 @@ import SklogCLI
 import SklogIO
 import SklogRecords
 
-struct PathsTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-paths",
-        abstract: "Interaction paths: transitions between steps, top paths, funnels.",
+public struct PathsTool: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("paths"),
+        abstract: "Interaction paths: transitions, top paths, funnels.",
         discussion: """
         A session's steps are its turns in order (LaunchRequest or the intent name), then \
         END:<outcome>. For each transition A->B: pathSessions (sessions in which A is \
@@ -23,7 +23,9 @@ struct PathsTool: ParsableCommand {
           sklog paths --format dot --min-sessions 10 logs/*.gz | dot -Tsvg > paths.svg
           sklog paths --funnel LaunchRequest,PlayIntent --format csv logs/*.gz
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
@@ -54,13 +56,13 @@ struct PathsTool: ParsableCommand {
         (funnel ?? "").split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     }
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["table", "csv", "json", "dot", "mermaid"])
         if funnel != nil && funnelSteps.isEmpty { throw ValidationError("--funnel needs at least one step, e.g. LaunchRequest,PlayIntent") }
         guard top >= 0, maxSteps >= 1, minSessions >= 0, maxEdges >= 1 else { throw ValidationError("--top, --max-steps, --min-sessions and --max-edges must be positive") }
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-paths") {
             let options = try session.sessionOptions()
             let stream = try input.openStream()
@@ -92,4 +94,3 @@ extension String {
     }
 }
 
-PathsTool.sklogMain()

@@ -4,10 +4,10 @@ import SklogCLI
 import SklogIO
 import SklogRecords
 
-struct FrictionTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-friction",
-        abstract: "Friction events: barge-ins, terminations, unhandled requests, low-confidence intents, estimated system errors.",
+public struct FrictionTool: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("friction"),
+        abstract: "Friction: barge-ins, terminations, unhandled, ...",
         discussion: """
         Writes one friction event per line (NDJSON, or CSV with --format csv): type, \
         messageId (the message ID to look at), relatedMessageId, sessionId, ts, intent, \
@@ -25,7 +25,9 @@ struct FrictionTool: ParsableCommand {
           sklog friction --type unhandled logs/*.gz | jq -r .messageId \\
             | sklog grep --ids - --session-context logs/*.gz
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
@@ -43,7 +45,7 @@ struct FrictionTool: ParsableCommand {
     @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"))
     var format: String?
 
-    func validate() throws {
+    public func validate() throws {
         if let t = type, FrictionType.parseList(t) == nil {
             throw ValidationError("--type: one or more of \(FrictionType.allCases.map(\.rawValue).joined(separator: ", ")), comma-separated")
         }
@@ -53,7 +55,7 @@ struct FrictionTool: ParsableCommand {
         }
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-friction") {
             let options = try session.sessionOptions()
             let types = type.flatMap(FrictionType.parseList) ?? Set(FrictionType.allCases)
@@ -94,4 +96,3 @@ struct FrictionTool: ParsableCommand {
     }
 }
 
-FrictionTool.sklogMain()

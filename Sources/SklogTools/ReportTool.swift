@@ -5,10 +5,10 @@ import SklogIO
 import SklogRecords
 import SklogReport
 
-struct ReportTool: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "sklog-report",
-        abstract: "The whole dashboard offline: one self-contained HTML file.",
+public struct ReportTool: ParsableCommand {
+    public static var configuration: CommandConfiguration { CommandConfiguration(
+        commandName: ToolName.command("report"),
+        abstract: "The whole dashboard as one self-contained HTML file.",
         discussion: """
         Headline numbers, trend charts, session outcomes, interaction paths, friction and \
         the frequent friction utterances, retention heatmap, latency histogram, and the \
@@ -20,7 +20,9 @@ struct ReportTool: ParsableCommand {
           sklog report -o report.html logs/*.gz
           sklog report --by week --redact -o shareable.html logs/*.gz
         """,
-        version: sklogVersion)
+        version: sklogVersion) }
+
+    public init() {}
 
     @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
@@ -38,14 +40,14 @@ struct ReportTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many slowest and failed message IDs to list.", valueName: "n"))
     var top: Int = 25
 
-    func validate() throws {
+    public func validate() throws {
         try OutputFormatName.check(format, allowed: ["html"])
         guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 1 else { throw ValidationError("--top must be 1 or more") }
     }
 
-    func run() throws {
+    public func run() throws {
         ToolRun.main("sklog-report") {
             var o = TrendOptions()
             o.period = MetricsOptions.Period(rawValue: by)!
@@ -62,4 +64,3 @@ struct ReportTool: ParsableCommand {
     }
 }
 
-ReportTool.sklogMain()
