@@ -146,16 +146,43 @@ public enum MetricsCSV {
     }
 }
 
-/// Prometheus text exposition (format 0.0.4) of the whole-input totals: `sklog_<snake_case>`
-/// gauges, labels for the metric's labels and the `--by` dimension; values that are not
-/// available are left out.
+/// Prometheus text exposition (format 0.0.4) of the whole-input totals, named per the Prometheus
+/// naming conventions: `sklog_<snake_case>`; event counts are counters ending in `_total` (a
+/// leading `total` dropped: `sklog_utterances_total`); distinct customers and other levels are
+/// gauges; milliseconds become `_seconds`. Labels are the metric's labels and the `--by`
+/// dimension. Free text never becomes a label: the frequent friction utterances are left out.
+/// Values that are not available are left out.
 public enum MetricsPrometheus {
+    /// Groups whose label is free text from the logs (unbounded cardinality).
+    static let freeTextGroups: Set<String> = ["frictionUtterances"]
+    /// Counts that are levels, not events: distinct customers, active subscriptions.
+    static func isGauge(_ name: String) -> Bool { name.hasSuffix("Customers") || name == "activeSubscriptions" }
+    /// Names that would collide once `total` is dropped.
+    static let renamed: [String: String] = ["purchases": "productPurchases"]
+
+    public enum Kind: String { case counter, gauge }
+
+    /// The exposition name and type of a metric, and the factor its values are multiplied by.
+    public static func family(_ def: MetricDef) -> (name: String, kind: Kind, scale: Double) {
+        var snake = MetricCatalog.snakeCase(renamed[def.name] ?? def.name)
+        switch def.kind {
+        case .count where !isGauge(def.name):
+            if snake.hasPrefix("total_") { snake.removeFirst("total_".count) }
+            return ("sklog_" + snake + "_total", .counter, 1)
+        case .ms:
+            return ("sklog_" + snake + "_seconds", .gauge, 0.001)
+        default:
+            return ("sklog_" + snake, .gauge, 1)
+        }
+    }
+
     public static func render(_ r: MetricsResult) -> [UInt8] {
         var out = ""
         var families: [String] = []
         var series: [String: [(labels: [(String, String)], value: MetricNumber)]] = [:]
         func collect(_ s: MetricSet, _ dim: (String, String)?) {
             for v in s.values where v.value != .null {
+                if let g = v.definition.group, freeTextGroups.contains(g) { continue }
                 let name = v.definition.name
                 if series[name] == nil { families.append(name); series[name] = [] }
                 var labels: [(String, String)] = dim.map { [$0] } ?? []
@@ -168,22 +195,24 @@ public enum MetricsPrometheus {
             for v in d.values { collect(v.metrics, (d.name, v.value)) }
         }
         let acc = r.accounting
-        out += "# HELP sklog_input_records Input records by state (SPEC 2 accounting).\n# TYPE sklog_input_records gauge\n"
-        out += "sklog_input_records{state=\"parsed\"} \(acc.parsed)\n"
-        out += "sklog_input_records{state=\"rejected\"} \(acc.rejectedTotal)\n"
-        out += "sklog_input_records{state=\"duplicate\"} \(acc.duplicates)\n"
+        out += "# HELP sklog_input_records_total Input records by state (the end-of-run accounting).\n# TYPE sklog_input_records_total counter\n"
+        out += "sklog_input_records_total{state=\"parsed\"} \(acc.parsed)\n"
+        out += "sklog_input_records_total{state=\"rejected\"} \(acc.rejectedTotal)\n"
+        out += "sklog_input_records_total{state=\"duplicate\"} \(acc.duplicates)\n"
         for name in MetricCatalog.all.map(\.name).uniqued() {
             guard let ss = series[name] else { continue }
-            let pname = "sklog_" + MetricCatalog.snakeCase(name)
-            let help = MetricCatalog.all.first { $0.name == name && $0.group == nil }?.help
-                ?? MetricCatalog.all.first { $0.name == name }!.help
-            out += "# HELP \(pname) \(escapeHelp(help))\n# TYPE \(pname) gauge\n"
+            let def = MetricCatalog.all.first { $0.name == name && $0.group == nil } ?? MetricCatalog.all.first { $0.name == name }!
+            let (pname, kind, scale) = family(def)
+            var help = def.help
+            if def.kind == .ms { help += " In seconds." }
+            out += "# HELP \(pname) \(escapeHelp(help))\n# TYPE \(pname) \(kind.rawValue)\n"
             for s in ss {
                 out += pname
                 if !s.labels.isEmpty {
                     out += "{" + s.labels.map { "\($0)=\"\(escapeLabel($1))\"" }.joined(separator: ",") + "}"
                 }
-                out += " " + s.value.text + "\n"
+                let value = scale == 1 ? s.value : .real((s.value.double ?? 0) * scale)
+                out += " " + value.text + "\n"
             }
         }
         return Array(out.utf8)

@@ -60,6 +60,9 @@ public struct Metrics: ParsableCommand {
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["table", "json", "csv", "prometheus"])
+        if format == "prometheus" && period != nil {
+            throw ValidationError("--format prometheus writes the whole-input totals, not periods: leave out --period, or use --format json or csv for periods")
+        }
         if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
         for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent or requestType") }
         guard (top ?? 0) >= 0 else { throw ValidationError("--top must be 0 or more") }

@@ -85,8 +85,10 @@ import Testing
         let text = String(decoding: MetricsPrometheus.render(result()), as: UTF8.self)
         #expect(text.contains("# TYPE sklog_unique_customers gauge\nsklog_unique_customers 2\n"))
         #expect(text.contains("sklog_unique_customers{locale=\"en-US\"} 2\n"))
-        #expect(text.contains("sklog_endpoint_latency_p90 2500\n"))
-        #expect(text.contains(#"sklog_intent_utterances{intent="=HYPERLINK(\"http://x\",\"y\")"} 1"#))
+        #expect(text.contains("# TYPE sklog_endpoint_latency_p90_seconds gauge\nsklog_endpoint_latency_p90_seconds 2.5\n"))
+        #expect(text.contains(#"sklog_intent_utterances_total{intent="=HYPERLINK(\"http://x\",\"y\")"} 1"#))
+        #expect(text.contains("# TYPE sklog_intent_utterances_total counter\n"))
+        #expect(!text.contains("utterance=\""))  // free text stays out of labels
         #expect(!text.contains("sklog_total_sessions"))     // not available: left out
         // Each family's series are contiguous, after one HELP and TYPE.
         var seen = Set<String>(), last = ""
