@@ -53,7 +53,7 @@ public struct InputOptions: ParsableArguments {
     @Flag(help: "Replace user, device and session IDs by stable hashes and mask slot values and utterances.")
     public var redact = false
 
-    @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary on standard error.")
+    @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary (nor the progress line) on standard error.")
     public var quiet = false
 
     public init() {}
@@ -86,6 +86,7 @@ public struct InputOptions: ParsableArguments {
         o.locale = locale
         o.skill = skill
         o.rejectsPath = rejects
+        o.progress = !quiet
         if let p = products { o.productTypes = try Self.readProducts(p) }
         return o
     }
