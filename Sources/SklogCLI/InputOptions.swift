@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import ArgumentParser
 import SklogIO
 import SklogRecords
@@ -91,9 +96,13 @@ public struct InputOptions: ParsableArguments {
         return o
     }
 
-    /// Opens every input (exit 2 if one cannot be opened).
-    public func openStream() throws -> RecordStream {
-        try RecordStream(paths: files, options: streamOptions())
+    /// Opens every input (exit 2 if one cannot be opened). A tool that streams its output
+    /// (records, sessions, events) passes `streamingTo: -o FILE`: when that output goes to the
+    /// terminal, a progress line would be written over it, so there is none.
+    public func openStream(streamingTo outputPath: String?? = .none) throws -> RecordStream {
+        var o = try streamOptions()
+        if case .some(let path) = outputPath, path == nil || path == "-", isatty(1) != 0 { o.progress = false }
+        return try RecordStream(paths: files, options: o)
     }
 }
 

@@ -49,6 +49,15 @@ import Testing
         }
     }
 
+    @Test func notOverRecordsStreamedToTheTerminal() throws {
+        // Records written to the same terminal: the line would land among them.
+        let cat = try Self.onTerminal("sklog-cat a.ndjson b.ndjson", env: "SKLOG_PROGRESS_AFTER=0")
+        #expect(Self.progressLines(cat.stdout).isEmpty && cat.stdout.contains("\"messageId\""))
+        // A table written at the end: the line shows while reading, and is gone before it.
+        let metrics = try Self.onTerminal("sklog-metrics a.ndjson b.ndjson", env: "SKLOG_PROGRESS_AFTER=0")
+        #expect(!Self.progressLines(metrics.stdout).isEmpty && metrics.stdout.contains("== Whole input =="))
+    }
+
     @Test func neverWhenShortQuietOrNotATerminal() throws {
         // Under a second: no line.
         let short = try Self.onTerminal("sklog-cat \(Run.sample("canonical/small.ndjson")) > /dev/null")
