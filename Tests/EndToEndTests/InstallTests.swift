@@ -44,6 +44,10 @@ import Testing
             #expect(fm.fileExists(atPath: "\(Self.prefix)/share/zsh/site-functions/_\(t)"), "\(t) zsh")
             #expect(fm.fileExists(atPath: "\(Self.prefix)/share/fish/vendor_completions.d/\(t).fish"), "\(t) fish")
         }
+        // The docs/ pages that the help texts cite are installed beside the README.
+        for page in ["metrics", "ids", "sessions", "friction", "cat"] {
+            #expect(fm.fileExists(atPath: "\(Self.prefix)/share/doc/sklog/docs/\(page).md"), "docs/\(page).md")
+        }
         let v = try Self.bash("sklog --version && sklog-metrics --version")
         #expect(v.status == 0 && v.lines.count == 2 && v.lines[0] == v.lines[1])
     }
