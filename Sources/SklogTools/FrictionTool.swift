@@ -7,7 +7,7 @@ import SklogRecords
 public struct FrictionTool: ParsableCommand {
     public static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: ToolName.command("friction"),
-        abstract: "Friction: barge-ins, terminations, unhandled, ...",
+        abstract: "Barge-ins, terminations, unhandled and other friction.",
         discussion: """
         Writes one friction event per line (NDJSON, or CSV with --format csv): type, \
         messageId (the message ID to look at), relatedMessageId, sessionId, ts, intent, \
