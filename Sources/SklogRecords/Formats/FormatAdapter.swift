@@ -3,6 +3,8 @@ import SklogMatch
 /// The input formats of SPEC section 3.
 public enum InputFormat: String, CaseIterable, Sendable {
     case auto, ndjson, lambda, lambdaJSON = "lambda-json", cloudwatchExport = "cloudwatch-export", subscription, csv, pattern
+    /// How developers pull logs themselves (docs/formats.md): `aws logs tail` text.
+    case cloudwatchTail = "cloudwatch-tail"
 }
 
 /// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
@@ -91,7 +93,7 @@ public enum FormatDetector {
         case .csv: return CSVAdapter()
         case .pattern:
             return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
-        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription:
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail:
             return try RawLogDetector.makeAdapter(format)
         }
     }
