@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SklogIO
 @testable import SklogRecords
 
 /// Checks the four records of `PulledFixture` against the values worked out by hand there.
@@ -71,4 +72,100 @@ func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil,
         #expect(t2["lambdaRequestId"] as? String == "bbbb-2")
         #expect(t2["latencyMs"] as? Int == 40)
     }
+}
+
+@Suite struct CloudWatchJSONTests {
+    @Test func filterLogEventsOutputJSON() throws {
+        let text = PulledFixture.filterLogEvents()
+        let r = try RawRun.text(text)
+        // Line 1 `{`, 2 `"events": [`, 3 the first event's `{` (its START).
+        try checkPulledFixture(r, srcP1: "in1.log:3", sourceLabel: "filter-log-events")
+        try checkPulledFixture(try RawRun.text(text, format: .cloudwatchJSON), sourceLabel: "--input-format cloudwatch-json")
+    }
+
+    @Test func getLogEventsPagesOfTwoStreams() throws {
+        // One get-log-events call per stream (no logStreamName in the events), several pages each,
+        // saved one after the other: `aws logs get-log-events … >> dump.json`.
+        let evs = PulledFixture.events
+        let a = evs.filter { $0.stream == PulledFixture.streamA }, b = evs.filter { $0.stream == PulledFixture.streamB }
+        let text = PulledFixture.getLogEvents(Array(a.prefix(7))) + PulledFixture.getLogEvents(Array(a.dropFirst(7)))
+            + PulledFixture.getLogEvents(b) + PulledFixture.getLogEvents([])
+        // Without logStreamName the events share one stream state: their lines carry request ids.
+        let r = try RawRun.text(text)
+        try checkPulledFixture(r, sourceLabel: "get-log-events pages")
+    }
+
+    @Test func compactDocumentsOnePerLine() throws {
+        // `aws logs filter-log-events … | jq -c .`: one document per line, pages back to back.
+        func compact(_ s: String) -> String {
+            let o = try! JSONSerialization.jsonObject(with: Data(s.utf8))
+            return String(decoding: try! JSONSerialization.data(withJSONObject: o, options: [.withoutEscapingSlashes]), as: UTF8.self)
+        }
+        let evs = PulledFixture.events
+        let text = compact(PulledFixture.filterLogEvents(Array(evs.prefix(9)))) + "\n" + compact(PulledFixture.filterLogEvents(Array(evs.dropFirst(9)), nextToken: false)) + "\n"
+        try checkPulledFixture(try RawRun.text(text), srcP1: "in1.log:1", sourceLabel: "compact pages")
+    }
+
+    @Test func subscriptionPayloadAsTheDocsPrintIt() throws {
+        // CloudWatch Logs User Guide, "Subscription filters" example: the decoded payload
+        // pretty-printed with 4-space indents (messageType, owner, logGroup, logStream,
+        // subscriptionFilters, logEvents[id, timestamp, message]).
+        let evs = PulledFixture.events.filter { $0.stream == PulledFixture.streamA }
+        var s = "{\n    \"messageType\": \"DATA_MESSAGE\",\n    \"owner\": \"123456789012\",\n    \"logGroup\": \"/aws/lambda/space-facts\",\n"
+        s += "    \"logStream\": \(PulledFixture.quote(PulledFixture.streamA)),\n    \"subscriptionFilters\": [\n        \"Destination\"\n    ],\n    \"logEvents\": [\n"
+        s += evs.enumerated().map { i, e in
+            "        {\n            \"id\": \"3195310660696698337880902507980421114328961542429822\(i)\",\n            \"timestamp\": \(e.ts),\n            \"message\": \(PulledFixture.quote(e.message))\n        }"
+        }.joined(separator: ",\n")
+        s += "\n    ]\n}\n"
+        let r = try RawRun.text(s)
+        #expect(r.rejectedTotal == 0)
+        #expect(Set(r.records.compactMap { $0["messageId"] as? String }) == ["P1", "P2", "P4"])
+        #expect(r.record("P1")?["latencyMs"] as? Int == 413)
+        #expect(r.record("P2")?["errorType"] as? String == "NoHandler")
+    }
+
+    @Test func awslogsWrapperAsTheLambdaDocsPrintIt() throws {
+        // AWS Lambda Developer Guide, "Using Lambda with CloudWatch Logs": the event a subscriber
+        // receives, `{"awslogs": {"data": "H4sI…"}}`, pretty-printed with 2-space indents.
+        let evs = PulledFixture.events.filter { $0.stream == PulledFixture.streamB }
+        let payload = "{\"messageType\":\"DATA_MESSAGE\",\"owner\":\"123456789012\",\"logGroup\":\"/aws/lambda/space-facts\",\"logStream\":\(PulledFixture.quote(PulledFixture.streamB)),\"subscriptionFilters\":[\"f\"],\"logEvents\":["
+            + evs.enumerated().map { i, e in "{\"id\":\"\(i)\",\"timestamp\":\(e.ts),\"message\":\(PulledFixture.quote(e.message))}" }.joined(separator: ",") + "]}"
+        let data = try GzipWriter.compress(Array(payload.utf8)).base64
+        let s = "{\n  \"awslogs\": {\n    \"data\": \"\(data)\"\n  }\n}\n"
+        let r = try RawRun.text(s)
+        #expect(r.rejectedTotal == 0)
+        #expect(r.records.count == 1)
+        #expect(r.record("P3")?["latencyMs"] as? Int == 397)
+    }
+
+    @Test func cutDocumentAndGarbage() throws {
+        // A dump cut in the middle of an event (the terminal closed), then the next page in full.
+        let evs = PulledFixture.events
+        let first = PulledFixture.filterLogEvents(Array(evs.prefix(11)))
+        let cutAt = first.range(of: "\"message\": \"START RequestId: 22222222")!.lowerBound
+        var lines = String(first[..<cutAt]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[lines.count - 1] += "\"message\": \"START Requ"  // the line ends inside a string
+        let text = lines.joined(separator: "\n") + "\n" + "not JSON at all\n" + PulledFixture.filterLogEvents(Array(evs.dropFirst(5)))
+        let r = try RawRun.text(text)
+        // P1 was read in full before the cut; everything of the second document is there too.
+        #expect(r.rejected["truncated JSON document"] == 1)
+        #expect(r.rejected["invalid subscription payload"] == 1)  // the garbage line
+        #expect(r.rejectedTotal == 2)
+        #expect(r.records.count == 4)
+        #expect(r.record("P1")?["latencyMs"] as? Int == 413)
+        #expect(r.record("P3")?["latencyMs"] as? Int == 397)
+    }
+
+    @Test func cutAtTheEndOfTheInput() throws {
+        let text = PulledFixture.filterLogEvents()
+        let cut = String(text.prefix(text.count - 40))  // inside the searchedLogStreams member
+        let r = try RawRun.text(cut)
+        #expect(r.records.count == 4)
+        #expect(r.rejected["truncated JSON document"] == 1)
+        #expect(r.rejectedTotal == 1)
+    }
+}
+
+extension Array where Element == UInt8 {
+    var base64: String { Data(self).base64EncodedString() }
 }

@@ -5,6 +5,8 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case auto, ndjson, lambda, lambdaJSON = "lambda-json", cloudwatchExport = "cloudwatch-export", subscription, csv, pattern
     /// How developers pull logs themselves (docs/formats.md): `aws logs tail` text.
     case cloudwatchTail = "cloudwatch-tail"
+    /// `aws logs filter-log-events` / `get-log-events` JSON, pretty-printed subscription payloads.
+    case cloudwatchJSON = "cloudwatch-json"
 }
 
 /// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
@@ -93,7 +95,7 @@ public enum FormatDetector {
         case .csv: return CSVAdapter()
         case .pattern:
             return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
-        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail:
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON:
             return try RawLogDetector.makeAdapter(format)
         }
     }

@@ -3,6 +3,7 @@
 /// `messageId`) are left to the NDJSON adapter.
 public enum RawLogDetector {
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
+        if CloudWatchJSONAdapter.looksLikeCLIDocument(lines) { return .cloudwatchJSON }
         var text = 0, export = 0, json = 0, subscription = 0, tail = 0
         for line in lines where !line.isEmpty {
             if line.first == UInt8(ascii: "{") {
@@ -80,6 +81,7 @@ public enum RawLogDetector {
         case .cloudwatchExport: return CloudWatchExportAdapter()
         case .subscription: return SubscriptionAdapter()
         case .cloudwatchTail: return LogsTailAdapter()
+        case .cloudwatchJSON: return CloudWatchJSONAdapter()
         default: throw UnsupportedFormatError(format: format)
         }
     }
