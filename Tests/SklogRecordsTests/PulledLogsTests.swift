@@ -169,3 +169,30 @@ func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil,
 extension Array where Element == UInt8 {
     var base64: String { Data(self).base64EncodedString() }
 }
+
+@Suite struct InsightsCSVTests {
+    @Test func consoleExportNewestFirst() throws {
+        let text = PulledFixture.insightsCSV()
+        #expect(text.hasPrefix("@timestamp,@message,@logStream,@log\n2026-11-24 10:00:05.399,\"REPORT"))
+        try checkPulledFixture(try RawRun.text(text), sourceLabel: "Insights CSV")
+        try checkPulledFixture(try RawRun.text(text, format: .insightsCSV), sourceLabel: "--input-format insights-csv")
+    }
+
+    @Test func oldestFirstAndOnlyTwoColumns() throws {
+        // `fields @timestamp, @message | sort @timestamp asc`: no stream column; RFC 3339 times.
+        var s = "@timestamp,@message\n"
+        for e in PulledFixture.events {
+            s += "\(PulledFixture.iso(e.ts)),\"\(e.message.replacingOccurrences(of: "\"", with: "\"\""))\"\n"
+        }
+        try checkPulledFixture(try RawRun.text(s), srcP1: "in1.log:2", sourceLabel: "ascending")
+    }
+
+    @Test func unterminatedQuotedCell() throws {
+        let text = PulledFixture.insightsCSV()
+        // The last row (P1's START, the oldest) is cut inside its quoted message.
+        let cut = String(text.dropLast(110))
+        let r = try RawRun.text(cut)
+        #expect(r.rejected["invalid CSV row"] == 1)
+        #expect(r.records.count == 4)  // P1 is still read from its envelope, without its START
+    }
+}
