@@ -196,3 +196,64 @@ extension Array where Element == UInt8 {
         #expect(r.records.count == 4)  // P1 is still read from its envelope, without its START
     }
 }
+
+@Suite struct ExportFolderTests {
+    /// An export to S3 synced to disk (CloudWatch Logs User Guide, "Exporting log data to Amazon
+    /// S3": `<prefix>/<task id>/<log stream>/000000.gz`, the stream name's slashes as folders,
+    /// and `aws-logs-write-test` at the prefix).
+    static func makeExport(_ lines: (a: [String], b: [String]), split: Int) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("sklog-export-\(UUID().uuidString)")
+        let task = root.appendingPathComponent("exportedlogs/9f2c4e1a-0b1d-4c3e-8f5a-6b7c8d9e0f1a")
+        let sa = task.appendingPathComponent("2026/11/24/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+        let sb = task.appendingPathComponent("2026/11/24/[$LATEST]aa11bb22cc33dd44ee55ff6600778899")
+        for d in [sa, sb] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try Data("Permission Check Successful".utf8).write(to: root.appendingPathComponent("exportedlogs/aws-logs-write-test"))
+        func gz(_ ls: ArraySlice<String>) throws -> Data { Data(try GzipWriter.compress(Array((ls.joined(separator: "\n") + "\n").utf8))) }
+        // Stream A is split in two parts in the middle of an invocation (exports split by size).
+        try gz(lines.a[..<split]).write(to: sa.appendingPathComponent("000000.gz"))
+        try gz(lines.a[split...]).write(to: sa.appendingPathComponent("000001.gz"))
+        try gz(lines.b[...]).write(to: sb.appendingPathComponent("000000.gz"))
+        return root
+    }
+
+    /// Export lines (`TS SPACE MESSAGE`) of the fixture's events, by stream.
+    static var exportLines: (a: [String], b: [String]) {
+        func lines(_ s: String) -> [String] {
+            PulledFixture.events.filter { $0.stream == s }.flatMap { e -> [String] in
+                var m = e.message
+                if m.hasSuffix("\n") { m.removeLast() }
+                let ls = m.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                return ["\(PulledFixture.iso(e.ts)) \(ls[0])"] + ls.dropFirst()
+            }
+        }
+        return (lines(PulledFixture.streamA), lines(PulledFixture.streamB))
+    }
+
+    @Test func folderReadWholeWithPartsJoined() throws {
+        let ls = Self.exportLines
+        // Line 7 of stream A is P2's REQUEST ENVELOPE line: START and envelope in part 0,
+        // the rest of P2 in part 1.
+        #expect(ls.a[6].contains("REQUEST ENVELOPE"))
+        let root = try Self.makeExport(ls, split: 7)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let r = try RawRun.run([root.path])
+        try checkPulledFixture(r, srcP1: "000000.gz:1", sourceLabel: "export folder")
+        #expect(r.record("P2")?["src"] as? String == "000000.gz:6")  // its START, in the first part
+        // Named one by one, the parts of a stream are joined too.
+        let sa = root.appendingPathComponent("exportedlogs/9f2c4e1a-0b1d-4c3e-8f5a-6b7c8d9e0f1a/2026/11/24/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0")
+        let r2 = try RawRun.run([sa.appendingPathComponent("000001.gz").path, sa.appendingPathComponent("000000.gz").path])
+        #expect(r2.rejectedTotal == 0)
+        #expect(r2.record("P2")?["latencyMs"] as? Int == 20)
+        #expect(r2.record("P2")?["errorType"] as? String == "NoHandler")
+    }
+
+    @Test func inputPathsSkipTheWriteTestAndGroupParts() throws {
+        let root = try Self.makeExport(Self.exportLines, split: 7)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let ip = try InputPaths([root.path])
+        #expect(ip.files.count == 3)
+        #expect(!ip.files.contains { $0.hasSuffix("aws-logs-write-test") })
+        #expect(ip.notes.count == 1 && ip.notes[0].contains("aws-logs-write-test"))
+        #expect(ip.groups.map(\.count).sorted() == [1, 2])
+    }
+}
