@@ -257,3 +257,63 @@ extension Array where Element == UInt8 {
         #expect(ip.groups.map(\.count).sorted() == [1, 2])
     }
 }
+
+final class CountingSink: RecordSink {
+    var accepted = 0
+    var rejected: [String: Int] = [:]
+    func accept(_ record: Record) { accepted += 1 }
+    func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) { rejected[reason.name, default: 0] += 1 }
+}
+
+@Suite struct OpenInvocationTests {
+    @Test func cutInvocationClosedAfterTheTimeLimit() throws {
+        // C1 logs its envelope and nothing more (the stream was cut); C2 starts 40 s later.
+        let log = """
+        START RequestId: c1 Version: $LATEST
+        2026-11-24T10:00:00.010Z\tc1\tINFO\t\(env("C1", "LaunchRequest"))
+        START RequestId: c2 Version: $LATEST
+        2026-11-24T10:00:40.000Z\tc2\tINFO\t\(env("C2", "LaunchRequest"))
+        2026-11-24T10:00:40.100Z\tc2\tINFO\t\(resp("<speak>Hi</speak>"))
+        END RequestId: c2
+        REPORT RequestId: c2\tDuration: 100.00 ms\tBilled Duration: 100 ms
+        """
+        let r = try RawRun.text(log)
+        #expect(r.records.count == 2)
+        #expect(r.rejected == ["invocation cut short": 1])
+        let c1 = try #require(r.record("C1"))
+        #expect(c1["latencyMs"] == nil)      // no REPORT: no latency
+        #expect(c1["outcome"] == nil)        // nothing logged about its response
+        #expect(c1["src"] as? String == "in1.log:1")
+        #expect(r.record("C2")?["latencyMs"] as? Int == 100)
+        #expect(r.record("C2")?["outcome"] as? String == "success")
+    }
+
+    @Test func memoryStaysBoundedWhenMostInvocationsAreCut() throws {
+        // 5,000 invocations one second apart; only every tenth has its END and REPORT.
+        let adapter = LambdaTextAdapter()
+        let sink = CountingSink()
+        var line: Int64 = 0
+        var maxTracked = 0
+        func feed(_ s: String) {
+            line += 1
+            var b = Array(s.utf8)
+            b.withUnsafeMutableBytes { adapter.consume(UnsafeRawBufferPointer($0), number: line, sink: sink) }
+        }
+        let t0 = PulledFixture.t0
+        for i in 0..<5_000 {
+            let id = "inv-\(i)"
+            feed("START RequestId: \(id) Version: $LATEST")
+            feed("\(Timestamp.string(t0 + Int64(i) * 1000))\t\(id)\tINFO\t\(env("M\(i)", "LaunchRequest"))")
+            if i % 10 == 0 {
+                feed("END RequestId: \(id)")
+                feed("REPORT RequestId: \(id)\tDuration: 5.00 ms\tBilled Duration: 5 ms")
+            }
+            maxTracked = max(maxTracked, adapter.parser.asm.expiry.tracked)
+        }
+        adapter.finish(sink: sink)
+        #expect(sink.accepted == 5_000)                          // every envelope becomes a record
+        #expect(sink.rejected == ["invocation cut short": 4_500]) // every cut one is counted
+        // 30 s of log time at one invocation a second, checked every 64 lines: about 60 at most.
+        #expect(maxTracked < 80)
+    }
+}
