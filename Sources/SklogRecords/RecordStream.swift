@@ -45,7 +45,9 @@ public final class RecordStream {
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options
-        let paths = paths.isEmpty ? ["-"] : paths
+        let expanded = try InputPaths(paths.isEmpty ? ["-"] : paths)
+        for n in expanded.notes { Diagnostics.error(n) }
+        let paths = expanded.files
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
         names = paths.map { $0 == "-" ? "stdin" : $0 }
@@ -59,7 +61,7 @@ public final class RecordStream {
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
         accounting.files = paths.count
-        inputs = readers.indices.map { InputState(index: $0, stream: self) }
+        inputs = expanded.groups.enumerated().map { InputState(index: $0.offset, parts: $0.element, stream: self) }
     }
 
     deinit { prefetcher.stop() }

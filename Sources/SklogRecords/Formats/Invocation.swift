@@ -26,6 +26,10 @@ final class Invocation {
     @exclusivity(unchecked) var damage: [(reason: RejectReason, line: Int64, text: [UInt8], detail: String)] = []
     @exclusivity(unchecked) var reportLine: Int64 = 0
     @exclusivity(unchecked) var finalized = false
+    /// Its latest log time and line, and whether it was closed for silence (`InvocationExpiry`).
+    @exclusivity(unchecked) var lastTs: Int64?
+    @exclusivity(unchecked) var lastLine: Int64 = 0
+    @exclusivity(unchecked) var expired = false
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -55,6 +59,7 @@ final class InvocationAssembler {
     @exclusivity(unchecked) private var reportedHead = 0
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
+    let expiry = InvocationExpiry()
     static let lag: Int64 = 64
 
     /// The invocation with this id (created on first sight).
@@ -62,13 +67,15 @@ final class InvocationAssembler {
     func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
         if let c = cache, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
+            c.lastLine = line
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { cache = inv; return inv }
+        if let inv = open[key] { cache = inv; inv.lastLine = line; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
         cache = inv
+        expiry.track(inv, line: line)
         return inv
     }
 
@@ -81,6 +88,7 @@ final class InvocationAssembler {
 
     func start(_ inv: Invocation, ts: Int64?, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
+        expiry.observe(ts, inv)
         guard !inv.hasStart else { return }
         inv.hasStart = true
         inv.startTs = ts
@@ -110,6 +118,7 @@ final class InvocationAssembler {
         }
         guard raw else { return }
         let target = inv ?? text.withUnsafeBytes { orphanInvocation(line: line, text: $0) }
+        expiry.observe(ts, inv)
         if let ts, target.firstTs == nil { target.firstTs = ts }
         if isError { target.error = true }
         let scan = EnvelopeReader.scan(text)
@@ -140,6 +149,7 @@ final class InvocationAssembler {
     /// Finishes invocations reported more than `lag` lines before `line`.
     @inline(__always)
     func tick(line: Int64, sink: some RecordSink) {
+        expiry.expire(line: line) { finalize($0, sink: sink) }
         guard reportedHead < reported.count else { return }
         while reportedHead < reported.count, reported[reportedHead].reportLine + Self.lag < line {
             let inv = reported[reportedHead]
@@ -170,7 +180,9 @@ final class InvocationAssembler {
     func finalize(_ inv: Invocation, sink: some RecordSink) {
         inv.finalized = true
         if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
-        let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && inv.hasStart
+        let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && (inv.hasStart || inv.expired)
+        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of log time after its last line"
+                                 : "START without END/REPORT before the end of the input"
         var recs: [Pending] = []
         for (item, ts, _) in inv.items {
             switch item {
@@ -203,7 +215,7 @@ final class InvocationAssembler {
             guard !inv.id.isEmpty else { return }
             let detail: String
             if cut {
-                detail = "START without END/REPORT before the end of the input, and no request envelope"
+                detail = cutWhy + ", and no request envelope"
                 inv.firstText.withUnsafeBytes { sink.reject(.invocationCutShort, line: inv.firstLine, text: $0, detail: detail) }
                 return
             }
@@ -216,7 +228,7 @@ final class InvocationAssembler {
         if cut {
             inv.firstText.withUnsafeBytes {
                 sink.reject(.invocationCutShort, line: inv.firstLine, text: $0,
-                            detail: "START without END/REPORT before the end of the input; its record has no Lambda latency")
+                            detail: cutWhy + "; its record has no Lambda latency")
             }
         }
     }

@@ -3,7 +3,8 @@
 /// `messageId`) are left to the NDJSON adapter.
 public enum RawLogDetector {
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
-        var text = 0, export = 0, json = 0, subscription = 0
+        if CloudWatchJSONAdapter.looksLikeCLIDocument(lines) { return .cloudwatchJSON }
+        var text = 0, export = 0, json = 0, subscription = 0, tail = 0
         for line in lines where !line.isEmpty {
             if line.first == UInt8(ascii: "{") {
                 switch jsonShape(line) {
@@ -14,6 +15,7 @@ public enum RawLogDetector {
                 continue
             }
             if isLambdaTextLine(line) { text += 1; continue }
+            if LogsTailAdapter.looksLikeTail(line) { tail += 1; continue }
             if let (_, after) = CloudWatchExportAdapter.exportTimestamp(line) {
                 let rest = UnsafeRawBufferPointer(rebasing: line[after...])
                 // `TS ID Task timed out after …` is a Lambda text line, not an export line.
@@ -26,6 +28,7 @@ public enum RawLogDetector {
             }
         }
         if subscription > 0 { return .subscription }
+        if tail > 0 && tail >= export { return .cloudwatchTail }
         if export > 0 && export >= text { return .cloudwatchExport }
         if json > 0 && json >= text { return .lambdaJSON }
         if text > 0 { return .lambda }
@@ -77,6 +80,8 @@ public enum RawLogDetector {
         case .lambdaJSON: return LambdaJSONAdapter()
         case .cloudwatchExport: return CloudWatchExportAdapter()
         case .subscription: return SubscriptionAdapter()
+        case .cloudwatchTail: return LogsTailAdapter()
+        case .cloudwatchJSON: return CloudWatchJSONAdapter()
         default: throw UnsupportedFormatError(format: format)
         }
     }
