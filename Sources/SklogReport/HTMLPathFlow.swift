@@ -138,7 +138,7 @@ public struct PathFlow: Sendable {
             for (j, node) in col.enumerated() {
                 let sh = share(node.sessions)
                 s += "<g><title>\(HTML.escape("step \(i + 1): \(node.label): \(node.sessions) sessions (\(MetricNumber.decimal(sh * 100, places: 1))%)"))</title>"
-                s += "<rect class=\"flow-node\" data-step=\"\(i + 1)\" data-share=\"\(MetricNumber.decimal(sh, places: 6))\" data-sessions=\"\(node.sessions)\" x=\"\(SVGChart.num(colX[i]))\" y=\"\(SVGChart.num(y0[i][j]))\" width=\"\(SVGChart.num(nodeW))\" height=\"\(SVGChart.num(hgt[i][j]))\" fill=\"\(color(node.label))\"/>"
+                s += "<rect class=\"flow-node\" data-label=\"\(HTML.escape(node.label))\" data-step=\"\(i + 1)\" data-share=\"\(MetricNumber.decimal(sh, places: 6))\" data-sessions=\"\(node.sessions)\" x=\"\(SVGChart.num(colX[i]))\" y=\"\(SVGChart.num(y0[i][j]))\" width=\"\(SVGChart.num(nodeW))\" height=\"\(SVGChart.num(hgt[i][j]))\" fill=\"\(color(node.label))\"/>"
                 if hgt[i][j] >= 9 {
                     let label = SVGChart.truncated(node.label, 26) + " " + MetricNumber.decimal(sh * 100, places: 1) + "%"
                     s += SVGChart.text(colX[i] + nodeW + 4, y0[i][j] + min(hgt[i][j] / 2, 10) + 4, label, fill: "#111827")
