@@ -32,12 +32,17 @@ public struct ReportData: Sendable {
     public var redact: Bool
     public var inputNames: [String]
     public var sessionOptions: SessionOptions
+    /// Every session's first steps, for the path flow.
+    public var pathFlow: PathFlowCounts
+    /// Utterances with their intents (empty with `--redact`).
+    public var utterances: UtteranceCounts
 }
 
 /// Collects the report's data in one pass: the metrics engine (with sessions) for the numbers,
 /// and, beside it, the slowest and failed message IDs, the sessions they belong to, and the
 /// latency histogram. Memory: the metrics state plus a bounded number of rows and sessions.
 public final class ReportCollector {
+    public static let dimensions: [MetricsOptions.Dimension] = [.locale, .stage]
     public static let latencyEdges: [Int64] = [0, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000]
 
     public let top: Int
@@ -62,6 +67,8 @@ public final class ReportCollector {
     private var retained: [Int: Session] = [:]
     private var retainedSeq = 0
     private var sessionOf: [String: Int] = [:]
+    private var pathFlow = PathFlowCounts()
+    private var utterances = UtteranceCounts()
 
     /// `threaded`: sessions and this collector's own bookkeeping run on a second thread (see
     /// `MetricsFeed`); the result is the same.
@@ -72,6 +79,8 @@ public final class ReportCollector {
         sessionOptions = sessions
         var m = Trend.metricsOptions(trend, redact: redact)
         m.top = 20
+        // Per locale and stage, for the page's segment selector and the Locales section.
+        m.by = Self.dimensions
         feed = MetricsFeed(metrics: m, sessions: sessions, threaded: threaded)
         latencyCounts = Array(repeating: 0, count: Self.latencyEdges.count)
         feed.onSession = { [unowned self] s in self.closed(s) }
@@ -87,6 +96,7 @@ public final class ReportCollector {
     /// the record, so that its session is kept when it closes).
     private func track(_ r: Record) {
         seq += 1
+        if !redact && r.isTurn { utterances.add(r) }
         guard r.isEndpointRequest else { return }
         let ms = r.latencyMs
         if ms >= 0 {
@@ -141,6 +151,7 @@ public final class ReportCollector {
     }
 
     private func closed(_ s: Session) {
+        pathFlow.add(s.path)
         guard wantedSessions[s.sessionId] != nil else { return }
         retainedSeq += 1
         retained[retainedSeq] = s
@@ -175,6 +186,7 @@ public final class ReportCollector {
         for r in slowest + failedRows { if let k = sessionOf[r.messageId], let i = index[k] { of[r.messageId] = i } }
         return ReportData(result: result, trend: trend, slowest: slowest, failed: failedRows, failedTotal: failedTotal,
                           sessions: ordered.map { retained[$0]! }, sessionOf: of, latencyEdges: Self.latencyEdges,
-                          latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions)
+                          latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions,
+                          pathFlow: pathFlow, utterances: utterances)
     }
 }
