@@ -144,6 +144,9 @@ final class InputState: RecordSink {
             format = f
         }
         adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+        if let raw = adapter as? RawLogAdapter {
+            raw.parser.asm.holdMs = min(raw.parser.asm.holdMs, max(0, stream.options.maxDelayMs))
+        }
         // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
         // chunks ahead when it has nothing to decode.
         if adapter is NDJSONAdapter { stream.prefetcher.setPreparser(index) { PreparsedLines($0) } }
@@ -176,6 +179,8 @@ final class InputState: RecordSink {
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {
         stream.reject(input: index, reason, line: line, text: text, detail: detail)
     }
+
+    func noteOutcomeFromErrorsAlone() { stream.accounting.outcomesFromErrorsAlone += 1 }
 }
 
 
