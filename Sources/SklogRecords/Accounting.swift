@@ -12,6 +12,9 @@ public struct Accounting: Sendable {
     public var filteredOut = 0
     /// Damage to compressed data or reads: (file, message).
     public var damage: [String] = []
+    /// Records of skills that log no responses whose `success` came from the absence of a
+    /// logged error or timeout alone (SPEC 3).
+    public var outcomesFromErrorsAlone = 0
 
     public init() {}
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
@@ -22,6 +25,7 @@ public struct Accounting: Sendable {
         files += o.files; bytesRead += o.bytesRead; bytesDecoded += o.bytesDecoded; parsed += o.parsed
         for (k, v) in o.rejected { rejected[k, default: 0] += v }
         duplicates += o.duplicates; late += o.late; filteredOut += o.filteredOut; damage += o.damage
+        outcomesFromErrorsAlone += o.outcomesFromErrorsAlone
     }
 
     /// One line for standard error.
@@ -34,6 +38,9 @@ public struct Accounting: Sendable {
         }
         s += ", \(duplicates) duplicates, \(late) late"
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
+        if outcomesFromErrorsAlone > 0 {
+            s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
+        }
         if !damage.isEmpty { s += "; \(damage.count) damaged input\(damage.count == 1 ? "" : "s")" }
         return s
     }
@@ -61,6 +68,7 @@ public struct Accounting: Sendable {
         b.number("late", Int64(late))
         b.number("filteredOut", Int64(filteredOut))
         b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")
+        if outcomesFromErrorsAlone > 0 { b.number("outcomesFromErrorsAlone", Int64(outcomesFromErrorsAlone)) }
         return String(decoding: b.finish(), as: UTF8.self)
     }
 }

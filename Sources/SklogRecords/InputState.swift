@@ -170,6 +170,9 @@ final class InputState: RecordSink {
             format = f
         }
         adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+        if let raw = adapter as? RawLogAdapter {
+            raw.parser.asm.holdMs = min(raw.parser.asm.holdMs, max(0, stream.options.maxDelayMs))
+        }
         // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
         // chunks ahead when it has nothing to decode.
         if adapter is NDJSONAdapter { for p in parts { stream.prefetcher.setPreparser(p) { PreparsedLines($0) } } }
@@ -205,6 +208,8 @@ final class InputState: RecordSink {
         let (file, l) = local(line)
         stream.reject(input: file, reason, line: l, text: text, detail: detail)
     }
+
+    func noteOutcomeFromErrorsAlone() { stream.accounting.outcomesFromErrorsAlone += 1 }
 }
 
 

@@ -152,8 +152,10 @@ enum EnvelopeReader {
             if d.kind(r) == .object { return .response(customResponse(d, r)) }
             return nil
         }
+        // `canFulfillIntent`: the answer to a CanFulfillIntentRequest, which has no speech.
         if d.member(n, "outputSpeech") != nil || d.member(n, "shouldEndSession") != nil || d.member(n, "reprompt") != nil
-            || (d.member(n, "directives") != nil && d.member(n, "errorType") == nil) || d.member(n, "card") != nil {
+            || (d.member(n, "directives") != nil && d.member(n, "errorType") == nil) || d.member(n, "card") != nil
+            || d.member(n, "canFulfillIntent") != nil {
             return .response(customResponse(d, n))
         }
         if d.member(n, "errorType") != nil || d.member(n, "errorMessage") != nil {
@@ -308,7 +310,9 @@ enum EnvelopeReader {
         guard let base = b.baseAddress, b.count >= 12 else { return m }
         func has(_ s: StaticString) -> Bool { findBytes(base, b.count, s.utf8Start, s.utf8CodeUnitCount) != nil }
         if has("Invoke Error") || has("Runtime exited") || has("Runtime.ExitError") || has("Traceback (most recent call last)") { m.error = true }
-        if has("Unable to find a suitable request handler") { m.noHandler = true }
+        // The ASK SDK dispatcher's error: its message, or only its name, which is all that
+        // `JSON.stringify(error)` keeps (the ask-cli template's `~~~~ Error handled:` line).
+        if has("Unable to find a suitable request handler") || has("AskSdk.GenericRequestDispatcher Error") { m.noHandler = true }
         if has("Task timed out after") { m.timedOut = true }
         return m
     }

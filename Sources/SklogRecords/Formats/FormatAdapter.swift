@@ -17,9 +17,14 @@ public protocol RecordSink: AnyObject {
     func accept(_ record: Record)
     /// A line (or group of lines) that could not become a record.
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?)
+    /// A record got `outcome: success` because its skill logs no responses: only a logged
+    /// error or a timeout could have said otherwise (SPEC 3). Counted in the summary.
+    func noteOutcomeFromErrorsAlone()
 }
 
 extension RecordSink {
+    public func noteOutcomeFromErrorsAlone() {}
+
     /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
     public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {
         do {

@@ -62,6 +62,18 @@ final class InvocationAssembler {
     let expiry = InvocationExpiry()
     static let lag: Int64 = 64
 
+    /// Whether a skill logs its responses (SPEC 3: a missing response is an error only then),
+    /// per skill of this input. Unknown until one of its invocations logs a response (yes) or
+    /// `holdCount` of its records waited for one in vain, or `holdMs` of record time passed (no).
+    enum ResponseLogging { case unknown, yes, no }
+    @exclusivity(unchecked) private var responseLogging: [String: ResponseLogging] = [:]
+    /// Records without a response of skills still unknown, waiting for the decision.
+    @exclusivity(unchecked) private var held: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+    static let holdCount = 32
+    /// At most the reader's --max-delay, so that held records are never released late.
+    var holdMs: Int64 = 30_000
+    @exclusivity(unchecked) private var latestTs = Int64.min
+
     /// The invocation with this id (created on first sight).
     @inline(__always)
     func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
@@ -166,6 +178,50 @@ final class InvocationAssembler {
         if let o = orphan { rest.append(o); orphan = nil }
         rest.sort { $0.firstLine < $1.firstLine }
         for inv in rest where !inv.finalized { finalize(inv, sink: sink) }
+        releaseHeld(all: true, sink: sink)
+    }
+
+    // MARK: Skills that do not log responses
+
+    /// The skill a record's response logging is decided for: its skillId; smart home directives
+    /// (which carry none) and requests without one share a key per skill type.
+    private static func loggingKey(_ f: RequestFields) -> String {
+        f.skillId ?? (f.smartHome ? "\u{1}smart_home" : "")
+    }
+
+    /// A skill logged a response: its held records are missing theirs.
+    private func skillLogsResponses(_ key: String, sink: some RecordSink) {
+        guard responseLogging[key] != .yes else { return }
+        responseLogging[key] = .yes
+        guard held.contains(where: { $0.key == key }) else { return }
+        var rest: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+        for h in held {
+            if h.key == key { emit(h.p, h.inv, cut: false, responsesLogged: true, sink: sink) } else { rest.append(h) }
+        }
+        held = rest
+    }
+
+    /// Decides "does not log responses" for the skills whose held records waited long enough
+    /// (or all, at the end of the input), and emits those records.
+    private func releaseHeld(all: Bool, sink: some RecordSink) {
+        guard !held.isEmpty else { return }
+        var decided: Set<String> = []
+        if all {
+            for h in held { decided.insert(h.key) }
+        } else {
+            var counts: [String: Int] = [:]
+            for h in held { counts[h.key, default: 0] += 1 }
+            for h in held where counts[h.key]! >= Self.holdCount || (h.ts.map { $0 &+ holdMs < latestTs } ?? false) {
+                decided.insert(h.key)
+            }
+        }
+        guard !decided.isEmpty else { return }
+        var rest: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+        for h in held {
+            if decided.contains(h.key) { emit(h.p, h.inv, cut: false, responsesLogged: false, sink: sink) } else { rest.append(h) }
+        }
+        held = rest
+        for k in decided where responseLogging[k] != .yes { responseLogging[k] = .no }
     }
 
     // MARK: Records
@@ -223,7 +279,22 @@ final class InvocationAssembler {
             inv.firstText.withUnsafeBytes { sink.reject(.invocationWithoutEnvelope, line: inv.firstLine, text: $0, detail: detail) }
             return
         }
-        for p in recs { emit(p, inv, cut: cut, sink: sink) }
+        for p in recs where p.response != nil && !p.f.isChangeReport { skillLogsResponses(Self.loggingKey(p.f), sink: sink) }
+        if let t = inv.startTs ?? inv.firstTs ?? recs.first?.ts, t > latestTs { latestTs = t }
+        releaseHeld(all: false, sink: sink)
+        for p in recs {
+            if missesResponse(p, inv, cut: cut) {
+                let key = Self.loggingKey(p.f)
+                switch responseLogging[key] ?? .unknown {
+                case .yes: emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+                case .no: emit(p, inv, cut: cut, responsesLogged: false, sink: sink)
+                case .unknown:
+                    held.append((p, inv, key, inv.startTs ?? p.ts ?? inv.firstTs ?? p.f.requestTimestamp))
+                }
+            } else {
+                emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+            }
+        }
         for d in inv.damage { rejectDamage(d, sink) }
         if cut {
             inv.firstText.withUnsafeBytes {
@@ -237,7 +308,14 @@ final class InvocationAssembler {
         d.text.withUnsafeBytes { sink.reject(d.reason, line: d.line, text: $0, detail: d.detail) }
     }
 
-    private func emit(_ p: Pending, _ inv: Invocation, cut: Bool, sink: some RecordSink) {
+    /// A record whose outcome depends on whether its skill logs responses: it expected a
+    /// response, none was logged, and nothing else (an error, a timeout) decides its outcome.
+    private func missesResponse(_ p: Pending, _ inv: Invocation, cut: Bool) -> Bool {
+        !p.f.isChangeReport && p.f.expectsResponse && p.response == nil && !cut && inv.hasReport
+            && !inv.timedOut && !inv.error && !inv.invalidResponse
+    }
+
+    private func emit(_ p: Pending, _ inv: Invocation, cut: Bool, responsesLogged: Bool, sink: some RecordSink) {
         let f = p.f
         let ts: Int64?
         if f.isChangeReport { ts = p.ts ?? inv.startTs ?? inv.firstTs }
@@ -287,7 +365,13 @@ final class InvocationAssembler {
             } else if inv.invalidResponse {
                 outcome = "error"; errorType = errorType ?? "InvalidResponse"
             } else if f.expectsResponse && !cut && inv.hasReport {
-                outcome = "error"; errorType = errorType ?? "MissingResponse"
+                if responsesLogged {
+                    outcome = "error"; errorType = errorType ?? "MissingResponse"
+                } else {
+                    // SPEC 3: the skill never logs responses, and nothing failed.
+                    outcome = "success"
+                    sink.noteOutcomeFromErrorsAlone()
+                }
             }
             if inv.noHandler && outcome != "no_response" { errorType = "NoHandler" }
             b.string("outcome", outcome)

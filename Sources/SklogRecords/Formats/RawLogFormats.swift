@@ -91,3 +91,13 @@ public struct UnsupportedFormatError: Error, CustomStringConvertible {
     public var format: InputFormat
     public var description: String { "format '\(format.rawValue)' is not supported yet" }
 }
+
+/// The raw-log adapters: each reads its lines through one `LambdaLineParser`.
+protocol RawLogAdapter: AnyObject {
+    var parser: LambdaLineParser { get }
+}
+
+extension LambdaTextAdapter: RawLogAdapter {}
+extension LambdaJSONAdapter: RawLogAdapter {}
+extension CloudWatchExportAdapter: RawLogAdapter {}
+extension SubscriptionAdapter: RawLogAdapter {}
