@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
 import ArgumentParser
 import SklogIO
 import SklogRecords
@@ -53,7 +58,7 @@ public struct InputOptions: ParsableArguments {
     @Flag(help: "Replace user, device and session IDs by stable hashes and mask slot values and utterances.")
     public var redact = false
 
-    @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary on standard error.")
+    @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary (nor the progress line) on standard error.")
     public var quiet = false
 
     public init() {}
@@ -86,13 +91,18 @@ public struct InputOptions: ParsableArguments {
         o.locale = locale
         o.skill = skill
         o.rejectsPath = rejects
+        o.progress = !quiet
         if let p = products { o.productTypes = try Self.readProducts(p) }
         return o
     }
 
-    /// Opens every input (exit 2 if one cannot be opened).
-    public func openStream() throws -> RecordStream {
-        try RecordStream(paths: files, options: streamOptions())
+    /// Opens every input (exit 2 if one cannot be opened). A tool that streams its output
+    /// (records, sessions, events) passes `streamingTo: -o FILE`: when that output goes to the
+    /// terminal, a progress line would be written over it, so there is none.
+    public func openStream(streamingTo outputPath: String?? = .none) throws -> RecordStream {
+        var o = try streamOptions()
+        if case .some(let path) = outputPath, path == nil || path == "-", isatty(1) != 0 { o.progress = false }
+        return try RecordStream(paths: files, options: o)
     }
 }
 

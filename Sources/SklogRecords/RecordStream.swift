@@ -112,7 +112,7 @@ public final class RecordStream {
                 if !heap.isEmpty { siftDown(0) }
             }
             n &+= 1
-            if n & 0xffff == 0 { progress.update(bytes: prefetcher.bytesRead, records: n) }
+            if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
             if rec.tsBeforeLastRelease { accounting.late += 1 }
             if dedup.isDuplicate(rec) { accounting.duplicates += 1; continue }
             accounting.parsed += 1
@@ -254,8 +254,14 @@ struct Progress {
     let total: Int64?
     let start = Progress.now()
     var shown = false
+    var lastShown = 0.0
+    /// Seconds before the first line ("about a second"); SKLOG_PROGRESS_AFTER overrides it, for tests.
+    let after: Double
 
-    init(enabled: Bool, total: Int64?) { self.enabled = enabled; self.total = total }
+    init(enabled: Bool, total: Int64?) {
+        self.enabled = enabled; self.total = total
+        after = getenv("SKLOG_PROGRESS_AFTER").flatMap { Double(String(cString: $0)) } ?? 1
+    }
 
     static func now() -> Double {
         var t = timespec()
@@ -265,9 +271,11 @@ struct Progress {
 
     mutating func update(bytes: Int64, records: Int) {
         guard enabled else { return }
-        let el = Progress.now() - start
-        guard el > 1 else { return }
-        var line = "\r\(Diagnostics.toolName): \(Accounting.size(bytes)), \(records) records, \(Int(Double(records) / el)) records/s"
+        let now = Progress.now(), el = now - start
+        // After about a second, at most five lines a second.
+        guard el >= after, now - lastShown >= 0.2 else { return }
+        lastShown = now
+        var line = "\r\(Diagnostics.toolName): \(Accounting.size(bytes))\(total.map { " of " + Accounting.size($0) } ?? ""), \(records) records, \(Int(Double(records) / el)) records/s"
         if let t = total, bytes > 0 {
             let eta = el * Double(t - bytes) / Double(bytes)
             line += ", ETA \(Int(eta.rounded())) s"

@@ -149,8 +149,8 @@ public enum MetricsCSV {
 /// Prometheus text exposition (format 0.0.4) of the whole-input totals, named per the Prometheus
 /// naming conventions: `sklog_<snake_case>`; event counts are counters ending in `_total` (a
 /// leading `total` dropped: `sklog_utterances_total`); distinct customers and other levels are
-/// gauges; milliseconds become `_seconds`. Labels are the metric's labels and the `--by`
-/// dimension. Free text never becomes a label: the frequent friction utterances are left out.
+/// gauges; milliseconds become `_seconds`. Labels (in snake_case) are the metric's labels and
+/// the `--by` dimension. Free text never becomes a label: the frequent friction utterances are left out.
 /// Values that are not available are left out.
 public enum MetricsPrometheus {
     /// Groups whose label is free text from the logs (unbounded cardinality).
@@ -183,10 +183,13 @@ public enum MetricsPrometheus {
         func collect(_ s: MetricSet, _ dim: (String, String)?) {
             for v in s.values where v.value != .null {
                 if let g = v.definition.group, freeTextGroups.contains(g) { continue }
+                // A per-intent metric broken down --by intent would repeat the label name.
+                if let d = dim, v.definition.labels.contains(d.0) { continue }
                 let name = v.definition.name
                 if series[name] == nil { families.append(name); series[name] = [] }
-                var labels: [(String, String)] = dim.map { [$0] } ?? []
-                labels += zip(v.definition.labels, v.labels).map { ($0, $1) }
+                // Label names in snake_case too (errorType is error_type).
+                var labels: [(String, String)] = dim.map { [(MetricCatalog.snakeCase($0.0), $0.1)] } ?? []
+                labels += zip(v.definition.labels, v.labels).map { (MetricCatalog.snakeCase($0), $1) }
                 series[name]!.append((labels, v.value))
             }
         }

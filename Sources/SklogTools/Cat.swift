@@ -40,7 +40,7 @@ public struct Cat: ParsableCommand {
     public func run() throws {
         let shard = try self.shard.map(Shard.init)
         ToolRun.main("sklog-cat") {
-            let stream = try input.openStream()
+            let stream = try input.openStream(streamingTo: outFile.path)
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = RecordWriter(format: RecordWriter.Format(rawValue: format)!, out: target.buffer,
                                       inputNames: stream.names, redact: input.redact)

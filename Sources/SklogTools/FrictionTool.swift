@@ -59,7 +59,7 @@ public struct FrictionTool: ParsableCommand {
         ToolRun.main("sklog-friction") {
             let options = try session.sessionOptions()
             let types = type.flatMap(FrictionType.parseList) ?? Set(FrictionType.allCases)
-            let stream = try input.openStream()
+            let stream = try input.openStream(streamingTo: summary ? .none : outFile.path)
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = summary ? nil : FrictionWriter(format: format == "csv" ? .csv : .ndjson, out: target.buffer, redact: input.redact)
             var stats = FrictionSummary(types: types)

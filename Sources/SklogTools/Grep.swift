@@ -52,7 +52,7 @@ public struct Grep: ParsableCommand {
     public func run() throws {
         ToolRun.main("sklog-grep") {
             let f = try filter.makeFilter()
-            let stream = try input.openStream()
+            let stream = try input.openStream(streamingTo: outFile.path)
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = RecordWriter(format: RecordWriter.Format(rawValue: format)!, out: target.buffer,
                                       inputNames: stream.names, redact: input.redact)

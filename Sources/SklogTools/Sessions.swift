@@ -41,7 +41,7 @@ public struct Sessions: ParsableCommand {
     public func run() throws {
         ToolRun.main("sklog-sessions") {
             let options = try session.sessionOptions()
-            let stream = try input.openStream()
+            let stream = try input.openStream(streamingTo: outFile.path)
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let writer = SessionWriter(format: RecordListFormat(rawValue: format)!, out: target.buffer, redact: input.redact)
             try writer.writeHeader()

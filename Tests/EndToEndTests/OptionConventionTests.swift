@@ -49,6 +49,9 @@ import Testing
         #expect(help.contains("-o, --output <file>"), "\(tool)")
         if tool != "sklog-gen" { #expect(help.contains("--input-format <name>"), "\(tool)") }
         #expect(!help.contains("--output-file"), "\(tool)")
+        // Users have the docs/ pages, not the SPEC.
+        #expect(!help.contains("SPEC"), "\(tool)")
+        #expect(help.contains("docs/"), "\(tool)")
     }
 
     @Test func aFileNamedLikeAFormatIsWrittenWithAPath() throws {
