@@ -89,7 +89,17 @@ enum EnvelopeReader {
                         doc = try JSONDocument(bytes: msg, from: at)
                         i = doc.end
                     }
-                    if let item = classify(doc, doc.root) {
+                    // A value right after `:` is a member of something larger (an envelope cut
+                    // above it): never a request logged on its own.
+                    var q = at - 1
+                    while q >= 0, b[q] == 0x20 || b[q] == 0x0a || b[q] == 0x0d || b[q] == 0x09 { q -= 1 }
+                    var member = false
+                    if q >= 1, b[q] == 0x3a {  // `"key": {` or `'key': {`, not `Request: {`
+                        var k = q - 1
+                        while k >= 0, b[k] == 0x20 { k -= 1 }
+                        member = k >= 0 && (b[k] == 0x22 || b[k] == 0x27)
+                    }
+                    if let item = classify(doc, doc.root, bareRequest: !member) {
                         if out.firstValue == nil { out.firstValue = at }
                         out.items.append(item)
                     }
@@ -136,7 +146,7 @@ enum EnvelopeReader {
 
     // MARK: Classification
 
-    static func classify(_ d: JSONDocument, _ n: Int32, depth: Int = 0) -> LoggedItem? {
+    static func classify(_ d: JSONDocument, _ n: Int32, depth: Int = 0, bareRequest: Bool = false) -> LoggedItem? {
         guard d.kind(n) == .object else { return nil }
         if let req = d.member(n, "request"), d.kind(req) == .object, d.string(d.member(req, "type")) != nil {
             return .request(customRequest(d, n, req))
@@ -158,6 +168,11 @@ enum EnvelopeReader {
         }
         if d.member(n, "errorType") != nil || d.member(n, "errorMessage") != nil {
             return .error(d.string(d.member(n, "errorType")))
+        }
+        // A request logged without its envelope (Amazon's Python fact sample logs
+        // `handler_input.request_envelope.request`): `type` and `requestId` at the top.
+        if bareRequest, let t = d.string(d.member(n, "type")), !t.hasPrefix("platform."), d.string(d.member(n, "requestId")) != nil {
+            return .request(customRequest(d, n, n))
         }
         // An envelope logged inside a wrapper object (`{"msg":…,"event":{…envelope…}}`).
         if depth < 2 {

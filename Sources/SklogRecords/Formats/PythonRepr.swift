@@ -38,6 +38,17 @@ public enum PythonRepr {
                 let (e, ok) = scanString(b, from: i, into: &decoded)
                 if !ok { throw .truncated }
                 i = e
+                // Adjacent literals are one string: pprint wraps a long one as `'…'\n '…'`.
+                while true {
+                    var k = i
+                    while k < n, b[k] == 0x20 || b[k] == 0x0a || b[k] == 0x09 || b[k] == 0x0d { k += 1 }
+                    guard k < n, b[k] == 0x27 || b[k] == 0x22 else { break }
+                    var more: [UInt8] = []
+                    let (e2, ok2) = scanString(b, from: k, into: &more)
+                    if !ok2 { throw .truncated }
+                    decoded.append(contentsOf: more)
+                    i = e2
+                }
                 if nextIsColon(i) { camelize(&decoded) }
                 decoded.withUnsafeBytes { JSONText.appendQuoted($0, to: &out) }
             case 0x2d, 0x2b, 0x30...0x39:
