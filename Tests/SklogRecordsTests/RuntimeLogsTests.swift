@@ -183,3 +183,89 @@ import Testing
         #expect(ru["latencyMs"] as? Int == 1)
     }
 }
+
+@Suite struct NodeInspectTests {
+    @Test func consoleLogOfTheEnvelope() throws {
+        // `console.log(handlerInput.requestEnvelope)` and `console.log('Response:', response)`:
+        // Node's util.inspect (Node.js docs, util.inspect: bare keys, single quotes, double quotes
+        // for a string with an apostrophe, depth 2: deeper objects print as [Object] / [Array]).
+        let id = "c2c8e79c-d1e2-49cb-1687-6242184cb016"
+        let log = """
+        START RequestId: \(id) Version: $LATEST
+        2026-11-24T10:00:20.100Z\t\(id)\tINFO\t{
+          version: '1.0',
+          session: {
+            new: true,
+            sessionId: 'amzn1.echo-api.session.N1',
+            application: { applicationId: '\(skill)' },
+            attributes: {},
+            user: { userId: 'amzn1.ask.account.UN1' }
+          },
+          context: {
+            Viewports: [ [Object] ],
+            Viewport: {
+              experiences: [Array],
+              mode: 'HUB',
+              shape: 'RECTANGLE',
+              pixelHeight: 480,
+              dpi: 160,
+              video: [Object]
+            },
+            System: {
+              application: [Object],
+              user: [Object],
+              device: [Object],
+              apiEndpoint: 'https://api.amazonalexa.com',
+              apiAccessToken: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImtpZCI6IjEifQ.SECRET'
+            }
+          },
+          request: {
+            type: 'IntentRequest',
+            requestId: 'amzn1.echo-api.request.NODE1',
+            locale: 'en-GB',
+            timestamp: '2026-11-24T10:00:20Z',
+            intent: { name: 'HelloWorldIntent', confirmationStatus: 'NONE', slots: [Object] },
+            dialogState: 'COMPLETED'
+          }
+        }
+        2026-11-24T10:00:20.180Z\t\(id)\tINFO\tResponse: {
+          outputSpeech: { type: 'SSML', ssml: "<speak>Hello World! It's me.</speak>" },
+          reprompt: undefined,
+          shouldEndSession: true
+        }
+        END RequestId: \(id)
+        REPORT RequestId: \(id)\tDuration: 80.01 ms\tBilled Duration: 81 ms\tMemory Size: 128 MB\tMax Memory Used: 70 MB
+        """
+        let r = try RawRun.text(log)
+        #expect(r.rejectedTotal == 0)
+        let x = try #require(r.record("amzn1.echo-api.request.NODE1"))
+        #expect(x["sessionId"] as? String == "amzn1.echo-api.session.N1")
+        #expect(x["userId"] as? String == "amzn1.ask.account.UN1")  // session.user: context.System.user is [Object]
+        #expect(x["skillId"] as? String == skill)
+        #expect(x["deviceId"] == nil)                               // [Object] past util.inspect's depth
+        #expect(x["locale"] as? String == "en-GB")
+        #expect(x["intent"] as? String == "HelloWorldIntent")
+        #expect(x["slots"] == nil)
+        #expect(x["outcome"] as? String == "success")
+        #expect(x["endSession"] as? Bool == true)
+        #expect(x["reprompt"] as? Bool == false)
+        #expect(x["latencyMs"] as? Int == 80)
+        let all = r.records.map { String(describing: $0) }.joined()
+        #expect(!all.contains("SECRET"))
+    }
+
+    @Test func converter() throws {
+        let text = #"{ a: 'x', 'b-c': "it's", d: [ 1, -2.5, [Object] ], e: undefined, f: [Circular *1], g: `t`, h: true, null: null }"#
+        var bytes = Array(text.utf8)
+        let conv = try bytes.withUnsafeMutableBytes { try PythonRepr.toJSON(UnsafeRawBufferPointer($0), from: 0, node: true) }
+        let o = try JSONSerialization.jsonObject(with: Data(conv.json)) as! [String: Any]
+        #expect(o["a"] as? String == "x")
+        #expect(o["b-c"] as? String == "it's")
+        #expect((o["d"] as? [Any])?.count == 3)
+        #expect(o["e"] is NSNull)
+        #expect(o["f"] is NSNull)
+        #expect(o["g"] as? String == "t")
+        #expect(o["h"] as? Bool == true)
+        #expect(o["null"] is NSNull)
+    }
+}

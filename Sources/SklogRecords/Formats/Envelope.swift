@@ -78,11 +78,14 @@ enum EnvelopeReader {
                 // JSON starts with `{"` or `{}`; a Python dict with `{'`.
                 var k = at + 1
                 while k < n, b[k] == 0x20 || b[k] == 0x0a || b[k] == 0x0d || b[k] == 0x09 { k += 1 }
-                let python = k < n && b[k] == 0x27
+                var python = k < n && b[k] == 0x27
+                // Node's util.inspect (`console.log(envelope)`): `{ version: '1.0', … }`.
+                let node = !python && k < n && PythonRepr.bareKeyAt(b, k)
+                if node { python = true }
                 do {
                     let doc: JSONDocument
                     if python {
-                        let conv = try PythonRepr.toJSON(b, from: at)
+                        let conv = try PythonRepr.toJSON(b, from: at, node: node)
                         doc = try JSONDocument(bytes: conv.json)
                         i = conv.end
                     } else {
