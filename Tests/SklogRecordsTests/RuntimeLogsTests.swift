@@ -269,3 +269,132 @@ import Testing
         #expect(o["null"] is NSNull)
     }
 }
+
+@Suite struct JavaToStringTests {
+    @Test func askJavaSDKEnvelopeAndResponse() throws {
+        // `log.info("Request: " + input.getRequestEnvelope())` and the handler's Optional<Response>:
+        // the toString() of alexa-apis-for-java's generated models (RequestEnvelope, Session,
+        // Context/SystemState, IntentRequest with its Request superclass block, Map<String, Slot>).
+        let id = "d3d9f8ad-e2f3-4adc-2798-7353295dc127"
+        let log = """
+        START RequestId: \(id) Version: $LATEST
+        2026-11-24 10:00:30 \(id) INFO  PlanetIntentHandler - Request: class RequestEnvelope {
+            version: 1.0
+            session: class Session {
+                _new: true
+                sessionId: amzn1.echo-api.session.JV1
+                user: class User {
+                    userId: amzn1.ask.account.UJV
+                    accessToken: null
+                    permissions: null
+                }
+                attributes: {}
+                application: class Application {
+                    applicationId: \(skill)
+                }
+            }
+            context: class Context {
+                system: class SystemState {
+                    application: class Application {
+                        applicationId: \(skill)
+                    }
+                    user: class User {
+                        userId: amzn1.ask.account.UJV
+                        accessToken: null
+                        permissions: class Permissions {
+                            consentToken: CONSENT-SECRET
+                            scopes: null
+                        }
+                    }
+                    device: class Device {
+                        deviceId: amzn1.ask.device.DJV
+                        supportedInterfaces: class SupportedInterfaces {
+                            alexaPresentationAPL: null
+                            audioPlayer: null
+                        }
+                    }
+                    apiEndpoint: https://api.amazonalexa.com
+                    apiAccessToken: API-SECRET
+                }
+                audioPlayer: null
+            }
+            request: class IntentRequest {
+                class Request {
+                    type: IntentRequest
+                    requestId: amzn1.echo-api.request.JV1
+                    timestamp: 2026-11-24T10:00:30Z
+                    locale: en-US
+                }
+                dialogState: COMPLETED
+                intent: class Intent {
+                    name: PlanetIntent
+                    slots: {planet=class Slot {
+                        name: planet
+                        value: mars
+                        confirmationStatus: NONE
+                        resolutions: null
+                    }, moon=class Slot {
+                        name: moon
+                        value: null
+                        confirmationStatus: NONE
+                        resolutions: null
+                    }}
+                    confirmationStatus: NONE
+                }
+            }
+        }
+        2026-11-24 10:00:30 \(id) INFO  PlanetIntentHandler - Response: Optional[class Response {
+            outputSpeech: class SsmlOutputSpeech {
+                class OutputSpeech {
+                    type: SSML
+                    playBehavior: null
+                }
+                ssml: <speak>Mars has two moons.</speak>
+            }
+            card: null
+            reprompt: null
+            directives: []
+            apiResponse: null
+            canFulfillIntent: null
+            shouldEndSession: true
+            type: null
+        }]
+        END RequestId: \(id)
+        REPORT RequestId: \(id)\tDuration: 45.50 ms\tBilled Duration: 46 ms\tMemory Size: 512 MB\tMax Memory Used: 130 MB
+        """
+        let r = try RawRun.text(log)
+        #expect(r.rejectedTotal == 0)
+        let x = try #require(r.record("amzn1.echo-api.request.JV1"))
+        #expect(x["sessionId"] as? String == "amzn1.echo-api.session.JV1")
+        #expect(x["userId"] as? String == "amzn1.ask.account.UJV")
+        #expect(x["deviceId"] as? String == "amzn1.ask.device.DJV")
+        #expect(x["skillId"] as? String == skill)
+        #expect(x["locale"] as? String == "en-US")
+        #expect(x["requestType"] as? String == "IntentRequest")
+        #expect(x["intent"] as? String == "PlanetIntent")
+        #expect(jsonEqual(x["slots"], ["planet": "mars"]))
+        #expect(x["outcome"] as? String == "success")
+        #expect(x["endSession"] as? Bool == true)
+        #expect(x["reprompt"] as? Bool == false)
+        #expect(x["latencyMs"] as? Int == 46)  // 45.50 rounds half up
+        let all = r.records.map { String(describing: $0) }.joined()
+        #expect(!all.contains("SECRET"))
+    }
+
+    @Test func cutToStringEnvelopeIsCounted() throws {
+        let id = "e4eaf9be-f3f4-4bed-38a9-846430aed238"
+        let log = """
+        START RequestId: \(id) Version: $LATEST
+        2026-11-24 10:00:31 \(id) INFO  LaunchRequestHandler - Request: class RequestEnvelope {
+            version: 1.0
+            request: class LaunchRequest {
+                class Request {
+                    type: LaunchRequest
+        END RequestId: \(id)
+        REPORT RequestId: \(id)\tDuration: 5.00 ms\tBilled Duration: 5 ms\tMemory Size: 512 MB\tMax Memory Used: 130 MB
+        """
+        let r = try RawRun.text(log)
+        #expect(r.records.isEmpty)
+        #expect(r.rejected["truncated envelope"] == 1)
+    }
+}

@@ -74,7 +74,10 @@ enum EnvelopeReader {
             guard let base = b.baseAddress else { return }
             var i = 0
             while i < n, let q = memchr(base + i, 0x7b, n - i) {
-                let at = UnsafeRawPointer(q) - base
+                var at = UnsafeRawPointer(q) - base
+                // The ASK SDK for Java's toString(): `class RequestEnvelope {`.
+                var java = false
+                if at >= 8, b[at - 1] == 0x20, let cs = JavaToString.classStart(b, braceAt: at) { at = cs; java = true }
                 // JSON starts with `{"` or `{}`; a Python dict with `{'`.
                 var k = at + 1
                 while k < n, b[k] == 0x20 || b[k] == 0x0a || b[k] == 0x0d || b[k] == 0x09 { k += 1 }
@@ -84,7 +87,11 @@ enum EnvelopeReader {
                 if node { python = true }
                 do {
                     let doc: JSONDocument
-                    if python {
+                    if java {
+                        let conv = try JavaToString.toJSON(b, from: at)
+                        doc = try JSONDocument(bytes: conv.json)
+                        i = conv.end
+                    } else if python {
                         let conv = try PythonRepr.toJSON(b, from: at, node: node)
                         doc = try JSONDocument(bytes: conv.json)
                         i = conv.end
@@ -114,11 +121,12 @@ enum EnvelopeReader {
                     case .truncated:
                         end = n; reason = .truncatedEnvelope; detail = "the text ends inside the value"
                     case .invalid(let off, let m):
-                        end = python ? n : max(off, at + 1); reason = .invalidEnvelope; detail = "\(m) at byte \(off - at + 1) of the value"
+                        end = python || java ? n : max(off, at + 1); reason = .invalidEnvelope; detail = "\(m) at byte \(off - at + 1) of the value"
                     }
                     let region = UnsafeRawBufferPointer(rebasing: b[at..<end])
-                    let req = hasKey(region, "request") || hasKey(region, "directive")
-                    let resp = hasKey(region, "response") || hasKey(region, "outputSpeech") || hasKey(region, "event")
+                    let javaRequest = java && LambdaLineParser.starts(region, "class RequestEnvelope")
+                    let req = hasKey(region, "request") || hasKey(region, "directive") || javaRequest
+                    let resp = hasKey(region, "response") || hasKey(region, "outputSpeech") || hasKey(region, "event") || (java && !javaRequest)
                     let envelopeLike = req || resp || hasKey(region, "session") || hasKey(region, "context") || hasKey(region, "version")
                     if envelopeLike && out.damage == nil {
                         out.damage = (reason, detail, resp && !req)
