@@ -4,7 +4,7 @@
 public enum RawLogDetector {
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
         if CloudWatchJSONAdapter.looksLikeCLIDocument(lines) { return .cloudwatchJSON }
-        var text = 0, export = 0, json = 0, subscription = 0, tail = 0
+        var text = 0, export = 0, json = 0, subscription = 0, tail = 0, platform = 0
         for line in lines where !line.isEmpty {
             if line.first == UInt8(ascii: "{") {
                 switch jsonShape(line) {
@@ -14,7 +14,11 @@ public enum RawLogDetector {
                 }
                 continue
             }
-            if isLambdaTextLine(line) { text += 1; continue }
+            if isLambdaTextLine(line) {
+                text += 1
+                if LambdaLineParser.starts(line, "START RequestId: ") || LambdaLineParser.starts(line, "REPORT RequestId: ") { platform += 1 }
+                continue
+            }
             if LogsTailAdapter.looksLikeTail(line) { tail += 1; continue }
             if let (_, after) = CloudWatchExportAdapter.exportTimestamp(line) {
                 let rest = UnsafeRawBufferPointer(rebasing: line[after...])
@@ -29,7 +33,9 @@ public enum RawLogDetector {
         }
         if subscription > 0 { return .subscription }
         if tail > 0 && tail >= export { return .cloudwatchTail }
-        if export > 0 && export >= text { return .cloudwatchExport }
+        // An export prefixes START and REPORT with a time too: bare ones mean Lambda text (whose
+        // custom-runtime lines may look like export lines, `TS  INFO target: message`).
+        if export > 0 && export >= text && platform == 0 { return .cloudwatchExport }
         if json > 0 && json >= text { return .lambdaJSON }
         if text > 0 { return .lambda }
         return nil
