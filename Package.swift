@@ -35,6 +35,8 @@ var targets: [Target] = [
     ], swiftSettings: settings),
     // The traffic simulator behind sklog-gen, tests and benchmarks.
     .target(name: "SklogGen", dependencies: ["SklogIO"], swiftSettings: settings),
+    // One entry point per parser of untrusted bytes, for the fuzzer and its regression tests.
+    .target(name: "SklogFuzz", dependencies: ["SklogRecords", "SklogAnalysis", "CZlib"], swiftSettings: settings),
 
     // The front door: `sklog NAME ...` runs `sklog-NAME`.
     .executableTarget(name: "sklog", dependencies: ["SklogCLI"], swiftSettings: settings),
@@ -44,7 +46,14 @@ var targets: [Target] = [
     .testTarget(name: "SklogAnalysisTests", dependencies: ["SklogAnalysis", "SklogReport", "SklogGen"], swiftSettings: settings),
     .testTarget(name: "SklogGenTests", dependencies: ["SklogGen", "SklogRecords"], swiftSettings: settings),
     .testTarget(name: "EndToEndTests", dependencies: ["SklogIO"], swiftSettings: settings),
+    .testTarget(name: "SklogFuzzTests", dependencies: ["SklogFuzz"], swiftSettings: settings),
 ]
+
+// The libFuzzer driver links only with -sanitize=fuzzer: scripts/fuzz sets SKLOG_FUZZ=1 (and its
+// own build folder), so that plain `swift build` never sees it.
+if Context.environment["SKLOG_FUZZ"] == "1" {
+    targets.append(.executableTarget(name: "sklog-fuzz", dependencies: ["SklogFuzz"], swiftSettings: settings))
+}
 
 for tool in tools {
     var deps: [Target.Dependency] = ["SklogCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]

@@ -192,3 +192,14 @@ private func eventOnly(_ id: String, at t: String, _ env: String, duration: Stri
         #expect(r.record("R-OK")?["errorType"] == nil)
     }
 }
+
+@Suite struct SpeechBreakLimitTests {
+    @Test func breaksAreAtMostTenSeconds() {
+        // Alexa's SSML reference: a break lasts "up to 10 seconds"; the fuzzer found that a
+        // longer one overflowed the estimate.
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="100000000000000000s"/></speak>"#) == 10_000)
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak>Hi <break time="12s"/></speak>"#) == 10_385)  // 1 word = 384.6
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="-3s"/><break time="nan ms"/></speak>"#) == 0)
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="2500ms"/></speak>"#) == 2_500)
+    }
+}
