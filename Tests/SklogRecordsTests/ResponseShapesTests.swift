@@ -203,3 +203,14 @@ private func eventOnly(_ id: String, at t: String, _ env: String, duration: Stri
         #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="2500ms"/></speak>"#) == 2_500)
     }
 }
+
+@Suite struct HugeNumberTests {
+    @Test func numbersAnInt64CannotHoldAreNotNumbers() throws {
+        // Int64(1e300) traps: the CSV, pattern and subscription readers now skip such values.
+        #expect(RecordParser.rounded(1e300) == nil && RecordParser.rounded(-.infinity) == nil && RecordParser.rounded(.nan) == nil)
+        #expect(RecordParser.rounded(2.5) == 3 && RecordParser.rounded(-2.5) == -3)
+        let r = try RawRun.text("ts,messageId,latencyMs\n2026-11-24T10:00:00Z,M1,1e300\n2026-11-24T10:00:01Z,M2,12.5\n")
+        #expect(r.record("M1")?["latencyMs"] == nil)
+        #expect(r.record("M2")?["latencyMs"] as? Int == 13)
+    }
+}

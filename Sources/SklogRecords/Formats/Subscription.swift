@@ -81,7 +81,7 @@ public final class SubscriptionAdapter: FormatAdapter {
         if let st = streams[key] { s = st } else { s = LogStreamState(); streams[key] = s }
         for ev in d.children(events) {
             guard var msg = d.string(d.member(ev, "message")) else { continue }
-            let ts = d.double(d.member(ev, "timestamp")).map { Int64($0.rounded()) }
+            let ts = d.double(d.member(ev, "timestamp")).flatMap { RecordParser.rounded($0) }
             while msg.hasSuffix("\n") || msg.hasSuffix("\r") { msg.removeLast() }
             msg.withUTF8 { event(UnsafeRawBufferPointer($0), ts: ts, number: number, state: s, sink: sink) }
         }
