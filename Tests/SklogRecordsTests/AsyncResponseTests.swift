@@ -83,6 +83,21 @@ private func inv(_ id: String, _ lines: [(String, String)], duration: String) ->
         #expect(r.rejected == ["invocation without envelope": 1])
     }
 
+    @Test func manyUnansweredDirectivesAreAllEmitted() throws {
+        // 5,000 directives 1 ms apart, none answered but the first: more than the 4,096 that
+        // may wait at once. Every one still becomes a record (the oldest stop waiting first).
+        var parts = [inv("z0", [("10:00:00.000", "Directive: " + directive("TurnOn", "Z-0", "CZ-0", "e")),
+                               ("10:00:00.000", "Response: " + asyncResponse("CZ-0", "e", power: "ON"))], duration: "5.00")]
+        for k in 1..<5000 {
+            let t = String(format: "10:00:%02d.%03d", k / 1000, k % 1000)
+            parts.append(inv("z\(k)", [(t, "Directive: " + directive("TurnOn", "Z-\(k)", "CZ-\(k)", "e"))], duration: "5.00"))
+        }
+        let r = try RawRun.text(parts.joined(separator: "\n"))
+        #expect(r.records.count == 5000 && r.rejectedTotal == 0)
+        #expect(r.records.filter { $0["errorType"] as? String == "MissingResponse" }.count == 4999)
+        #expect(r.accounting.late == 0)
+    }
+
     @Test func tableStaysBounded() {
         let t = AsyncResponseTable<Int>(capacity: 3)
         var out: [Int] = []
