@@ -77,6 +77,10 @@ extension MetricsAccumulator {
         for (i, d) in a.damage.enumerated() { if i > 0 { o.raw(",") }; o.string(d) }
         o.raw("]")
         if a.outcomesFromErrorsAlone > 0 { o.raw(",\"outcomesFromErrorsAlone\":"); o.int(Int64(a.outcomesFromErrorsAlone)) }
+        if a.duplicatesDiffering > 0 {
+            o.raw(",\"duplicatesDiffering\":"); o.int(Int64(a.duplicatesDiffering))
+            if let f = a.firstDifferingDuplicate { o.raw(",\"firstDifferingDuplicate\":"); o.string(f) }
+        }
         o.raw("}")
     }
 
@@ -199,6 +203,8 @@ extension MetricsAccumulator {
             ac.filteredOut = Int(a["filteredOut"]?.int ?? 0)
             ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
             ac.outcomesFromErrorsAlone = Int(a["outcomesFromErrorsAlone"]?.int ?? 0)
+            ac.duplicatesDiffering = Int(a["duplicatesDiffering"]?.int ?? 0)
+            ac.firstDifferingDuplicate = a["firstDifferingDuplicate"]?.string
             acc.accounting = ac
         }
         if let lo = doc["minTs"]?.int, let hi = doc["maxTs"]?.int { acc.setBounds(min: lo, max: hi) }

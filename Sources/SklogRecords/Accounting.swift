@@ -7,6 +7,10 @@ public struct Accounting: Sendable {
     public var parsed = 0
     public var rejected: [String: Int] = [:]
     public var duplicates = 0
+    /// Duplicates whose request differs from the record kept (`Deduplicator.content`), and the
+    /// first of them as `MESSAGE-ID at FILE:LINE`.
+    public var duplicatesDiffering = 0
+    public var firstDifferingDuplicate: String? = nil
     public var late = 0
     /// Parsed records dropped by --since/--until/--stage/--locale/--skill.
     public var filteredOut = 0
@@ -26,6 +30,8 @@ public struct Accounting: Sendable {
         for (k, v) in o.rejected { rejected[k, default: 0] += v }
         duplicates += o.duplicates; late += o.late; filteredOut += o.filteredOut; damage += o.damage
         outcomesFromErrorsAlone += o.outcomesFromErrorsAlone
+        duplicatesDiffering += o.duplicatesDiffering
+        if firstDifferingDuplicate == nil { firstDifferingDuplicate = o.firstDifferingDuplicate }
     }
 
     /// One line for standard error.
@@ -36,7 +42,11 @@ public struct Accounting: Sendable {
         if !rejected.isEmpty {
             s += " (" + rejected.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
         }
-        s += ", \(duplicates) duplicates, \(late) late"
+        s += ", \(duplicates) duplicates"
+        if duplicatesDiffering > 0 {
+            s += " (\(duplicatesDiffering) with a request different from the record kept, first: \(firstDifferingDuplicate ?? "?"))"
+        }
+        s += ", \(late) late"
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
         if outcomesFromErrorsAlone > 0 {
             s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
@@ -65,6 +75,10 @@ public struct Accounting: Sendable {
         r += "}"
         b.raw("rejectedByReason", json: r)
         b.number("duplicates", Int64(duplicates))
+        if duplicatesDiffering > 0 {
+            b.number("duplicatesDiffering", Int64(duplicatesDiffering))
+            b.string("firstDifferingDuplicate", firstDifferingDuplicate)
+        }
         b.number("late", Int64(late))
         b.number("filteredOut", Int64(filteredOut))
         b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")

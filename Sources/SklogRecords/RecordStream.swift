@@ -114,13 +114,29 @@ public final class RecordStream {
             n &+= 1
             if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
             if rec.tsBeforeLastRelease { accounting.late += 1 }
-            if dedup.isDuplicate(rec) { accounting.duplicates += 1; continue }
+            switch dedup.check(rec) {
+            case .fresh: break
+            case .same: accounting.duplicates += 1; continue
+            case .differs:
+                accounting.duplicates += 1
+                noteDifferingDuplicate(rec)
+                continue
+            }
             accounting.parsed += 1
             if !passesFilters(&rec) { accounting.filteredOut += 1; continue }
             try body(&rec)
         }
         progress.finish()
         finishAccounting()
+    }
+
+    /// A duplicate whose request is not the one kept (console test events that reuse one
+    /// requestId for different requests): counted, and the first named in the summary.
+    private func noteDifferingDuplicate(_ rec: Record) {
+        accounting.duplicatesDiffering += 1
+        guard accounting.firstDifferingDuplicate == nil else { return }
+        let src = rec.string(rec.src) ?? "\(names[Int(rec.input)]):\(rec.line)"
+        accounting.firstDifferingDuplicate = "\(rec.string(rec.messageId) ?? "") at \(src)"
     }
 
     private func finishAccounting() {
@@ -222,21 +238,27 @@ extension Record {
     }
 }
 
-/// Message IDs seen within the dedup window of record time.
+/// Message IDs seen within the dedup window of record time, with what their kept record asked.
 struct Deduplicator {
     let windowMs: Int64
     private var lastSeen = HashMap64()
+    /// The content signature of the record kept for each message ID.
+    private var keptContent = HashMap64()
     private var order: [(hash: UInt64, ts: Int64)] = []
     private var head = 0
 
     init(windowMs: Int64) { self.windowMs = windowMs }
 
-    mutating func isDuplicate(_ r: Record) -> Bool {
+    enum Result { case fresh, same, differs }
+
+    mutating func isDuplicate(_ r: Record) -> Bool { check(r) != .fresh }
+
+    mutating func check(_ r: Record) -> Result {
         let h = r.hash(r.messageId)
         // Forget IDs older than the window.
         while head < order.count && order[head].ts < r.ts - windowMs {
             let e = order[head]
-            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash) }
+            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash); keptContent.remove(e.hash) }
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
@@ -244,7 +266,21 @@ struct Deduplicator {
         let dup = lastSeen[h].map { r.ts - $0 <= windowMs } ?? false
         lastSeen.insert(h, r.ts)
         order.append((h, r.ts))
-        return dup
+        let c = Int64(bitPattern: Self.content(r))
+        if !dup { keptContent.insert(h, c); return .fresh }
+        return keptContent[h] == c ? .same : .differs
+    }
+
+    /// What the request was, not how it went: a log delivered twice, or a Lambda retry (another
+    /// time, latency or outcome), is the same request; a console test event that reuses the
+    /// requestId for another intent, slot value, session or user is not.
+    @inline(__always)
+    static func content(_ r: Record) -> UInt64 {
+        var h = r.hash(r.requestType)
+        h = mix64(h ^ r.hash(r.intent)) &+ r.hash(r.slots)
+        h = mix64(h ^ r.hash(r.sessionId)) &+ r.hash(r.userId)
+        h = mix64(h ^ r.hash(r.name)) &+ r.hash(r.endpointId)
+        return mix64(h)
     }
 }
 

@@ -192,3 +192,25 @@ private func eventOnly(_ id: String, at t: String, _ env: String, duration: Stri
         #expect(r.record("R-OK")?["errorType"] == nil)
     }
 }
+
+@Suite struct SpeechBreakLimitTests {
+    @Test func breaksAreAtMostTenSeconds() {
+        // Alexa's SSML reference: a break lasts "up to 10 seconds"; the fuzzer found that a
+        // longer one overflowed the estimate.
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="100000000000000000s"/></speak>"#) == 10_000)
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak>Hi <break time="12s"/></speak>"#) == 10_385)  // 1 word = 384.6
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="-3s"/><break time="nan ms"/></speak>"#) == 0)
+        #expect(SpeechTime.estimateMs(ssmlOrText: #"<speak><break time="2500ms"/></speak>"#) == 2_500)
+    }
+}
+
+@Suite struct HugeNumberTests {
+    @Test func numbersAnInt64CannotHoldAreNotNumbers() throws {
+        // Int64(1e300) traps: the CSV, pattern and subscription readers now skip such values.
+        #expect(RecordParser.rounded(1e300) == nil && RecordParser.rounded(-.infinity) == nil && RecordParser.rounded(.nan) == nil)
+        #expect(RecordParser.rounded(2.5) == 3 && RecordParser.rounded(-2.5) == -3)
+        let r = try RawRun.text("ts,messageId,latencyMs\n2026-11-24T10:00:00Z,M1,1e300\n2026-11-24T10:00:01Z,M2,12.5\n")
+        #expect(r.record("M1")?["latencyMs"] as? Int == nil)  // kept as the text it was, like any non-number
+        #expect(r.record("M2")?["latencyMs"] as? Int == 13)
+    }
+}

@@ -46,6 +46,8 @@ struct ResponseFields {
     var errorType: String?
     var state: [UInt8]?
     var correlationToken: String?
+    /// A smart home `DeferredResponse`: the real answer follows asynchronously.
+    var deferred = false
 }
 
 /// One value found in a log message.
@@ -287,7 +289,9 @@ enum EnvelopeReader {
         r.smartHome = true
         r.correlationToken = d.string(d.member(h, "correlationToken"))
         let name = d.string(d.member(h, "name")) ?? ""
-        if name == "ErrorResponse" {
+        if name == "DeferredResponse" {
+            r.deferred = true
+        } else if name == "ErrorResponse" {
             r.isError = true
             r.errorType = d.string(d.path(ev, "payload", "type"))
         } else if name == "StateReport" {

@@ -73,6 +73,8 @@ final class InvocationAssembler {
     /// At most the reader's --max-delay, so that held records are never released late.
     var holdMs: Int64 = 30_000
     @exclusivity(unchecked) private var latestTs = Int64.min
+    /// Smart home directives waiting for an asynchronous response (AsyncResponses.swift).
+    @exclusivity(unchecked) private var asyncWaiting = AsyncResponseTable<(p: Pending, inv: Invocation)>()
 
     /// The invocation with this id (created on first sight).
     @inline(__always)
@@ -178,6 +180,7 @@ final class InvocationAssembler {
         if let o = orphan { rest.append(o); orphan = nil }
         rest.sort { $0.firstLine < $1.firstLine }
         for inv in rest where !inv.finalized { finalize(inv, sink: sink) }
+        for w in asyncWaiting.drain() { deliver(w.p, w.inv, cut: false, sink: sink) }
         releaseHeld(all: true, sink: sink)
     }
 
@@ -226,11 +229,13 @@ final class InvocationAssembler {
 
     // MARK: Records
 
-    private struct Pending {
+    struct Pending {
         var f: RequestFields
         var ts: Int64?
         var response: ResponseFields?
         var responseTs: Int64?
+        /// The response came asynchronously, after the directive's invocation.
+        var async = false
     }
 
     func finalize(_ inv: Invocation, sink: some RecordSink) {
@@ -240,6 +245,7 @@ final class InvocationAssembler {
         let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of log time after its last line"
                                  : "START without END/REPORT before the end of the input"
         var recs: [Pending] = []
+        var unpaired: [(String, ResponseFields, Int64?)] = []
         for (item, ts, _) in inv.items {
             switch item {
             case .request(let f):
@@ -249,7 +255,9 @@ final class InvocationAssembler {
                 var target: Int?
                 if r.smartHome {
                     if let tok = r.correlationToken {
-                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && $0.f.correlationToken == tok }
+                        // A DeferredResponse is replaced by the answer that follows it.
+                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.f.correlationToken == tok
+                            && ($0.response == nil || ($0.response!.deferred && !r.deferred)) }
                     }
                     // Without a token on both sides (Discover has none), the first directive
                     // still waiting for its response.
@@ -260,10 +268,28 @@ final class InvocationAssembler {
                     target = recs.lastIndex { !$0.f.smartHome && $0.response == nil }
                 }
                 if let t = target { recs[t].response = r; recs[t].responseTs = ts }
+                else if r.smartHome, !r.deferred, let tok = r.correlationToken { unpaired.append((tok, r, ts)) }
             case .error: break
             }
         }
+        // The clock of record time moves on: directives that waited too long stop waiting.
+        if let t = inv.startTs ?? inv.firstTs ?? recs.first?.ts, t > latestTs { latestTs = t }
+        if !asyncWaiting.isEmpty, latestTs != Int64.min {
+            for w in asyncWaiting.expire(before: latestTs &- holdMs) { deliver(w.p, w.inv, cut: false, sink: sink) }
+        }
+        // Asynchronous responses to directives of earlier invocations.
+        var pairedAsync = false
+        for (tok, r, ts) in unpaired {
+            guard var w = asyncWaiting.take(tok) else { continue }
+            w.p.response = r
+            w.p.responseTs = ts
+            w.p.async = true
+            skillLogsResponses(Self.loggingKey(w.p.f), sink: sink)
+            deliver(w.p, w.inv, cut: false, sink: sink)
+            pairedAsync = true
+        }
         if recs.isEmpty {
+            if pairedAsync && inv.damage.isEmpty { return }
             if !inv.damage.isEmpty {
                 for d in inv.damage { rejectDamage(d, sink) }
                 return
@@ -275,25 +301,25 @@ final class InvocationAssembler {
                 inv.firstText.withUnsafeBytes { sink.reject(.invocationCutShort, line: inv.firstLine, text: $0, detail: detail) }
                 return
             }
-            detail = inv.hasStart ? "no request envelope was logged" : "no request envelope in this input (its START is not in it)"
+            if !unpaired.isEmpty {
+                detail = "an asynchronous smart home response whose directive is not in the \(holdMs / 1000) s before it in this input"
+            } else {
+                detail = inv.hasStart ? "no request envelope was logged" : "no request envelope in this input (its START is not in it)"
+            }
             inv.firstText.withUnsafeBytes { sink.reject(.invocationWithoutEnvelope, line: inv.firstLine, text: $0, detail: detail) }
             return
         }
         for p in recs where p.response != nil && !p.f.isChangeReport { skillLogsResponses(Self.loggingKey(p.f), sink: sink) }
-        if let t = inv.startTs ?? inv.firstTs ?? recs.first?.ts, t > latestTs { latestTs = t }
         releaseHeld(all: false, sink: sink)
         for p in recs {
-            if missesResponse(p, inv, cut: cut) {
-                let key = Self.loggingKey(p.f)
-                switch responseLogging[key] ?? .unknown {
-                case .yes: emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
-                case .no: emit(p, inv, cut: cut, responsesLogged: false, sink: sink)
-                case .unknown:
-                    held.append((p, inv, key, inv.startTs ?? p.ts ?? inv.firstTs ?? p.f.requestTimestamp))
-                }
-            } else {
-                emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+            // A directive without its answer yet (none, or a DeferredResponse) waits for an
+            // asynchronous one with its correlationToken.
+            if p.f.smartHome, !p.f.isChangeReport, let tok = p.f.correlationToken, p.response == nil || p.response!.deferred,
+               !cut, !inv.timedOut, !inv.error, let t = inv.startTs ?? p.ts ?? inv.firstTs {
+                for w in asyncWaiting.add(token: tok, ts: t, (p, inv)) { deliver(w.p, w.inv, cut: false, sink: sink) }
+                continue
             }
+            deliver(p, inv, cut: cut, sink: sink)
         }
         for d in inv.damage { rejectDamage(d, sink) }
         if cut {
@@ -306,6 +332,20 @@ final class InvocationAssembler {
 
     private func rejectDamage(_ d: (reason: RejectReason, line: Int64, text: [UInt8], detail: String), _ sink: some RecordSink) {
         d.text.withUnsafeBytes { sink.reject(d.reason, line: d.line, text: $0, detail: d.detail) }
+    }
+
+    /// Emits a record, or holds it while its skill's response logging is undecided.
+    private func deliver(_ p: Pending, _ inv: Invocation, cut: Bool, sink: some RecordSink) {
+        guard missesResponse(p, inv, cut: cut) else {
+            emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+            return
+        }
+        let key = Self.loggingKey(p.f)
+        switch responseLogging[key] ?? .unknown {
+        case .yes: emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+        case .no: emit(p, inv, cut: cut, responsesLogged: false, sink: sink)
+        case .unknown: held.append((p, inv, key, inv.startTs ?? p.ts ?? inv.firstTs ?? p.f.requestTimestamp))
+        }
     }
 
     /// A record whose outcome depends on whether its skill logs responses: it expected a
@@ -346,8 +386,12 @@ final class InvocationAssembler {
         b.string("purchaseResult", f.purchaseResult)
         var errorType = f.errorType
         if !f.isChangeReport {
-            // Latency: Lambda's own figure, else the log times of request and response.
-            if let d = inv.durationMicros {
+            // Latency: Lambda's own figure, else the log times of request and response; for an
+            // asynchronous answer, the time until it was sent (what Alexa waits for).
+            if p.async, let rt = p.responseTs, rt >= ts {
+                b.number("latencyMs", rt - ts)
+                b.string("latencySource", "log")
+            } else if let d = inv.durationMicros {
                 let total = d + (inv.initMicros ?? 0)
                 b.number("latencyMs", (total + 500) / 1000)
                 b.string("latencySource", "lambda")

@@ -86,7 +86,7 @@ public final class SubscriptionAdapter: FormatAdapter {
     /// One log event object (`{"timestamp","message",…}`) of the stream `streamKey`.
     func logEvent(_ d: JSONDocument, _ ev: Int32, streamKey key: String, number: Int64, sink: some RecordSink) {
         guard var msg = d.string(d.member(ev, "message")) else { return }
-        let ts = d.double(d.member(ev, "timestamp")).map { Int64($0.rounded()) }
+        let ts = d.double(d.member(ev, "timestamp")).flatMap { RecordParser.rounded($0) }
         msg.withUTF8 { logEvent(UnsafeRawBufferPointer($0), ts: ts, streamKey: key, number: number, sink: sink) }
     }
 
