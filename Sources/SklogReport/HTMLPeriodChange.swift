@@ -61,14 +61,16 @@ enum PeriodChange {
                 let cells = starts.map { seg.cell($0, di, v.hash) }
                 func col(_ f: (SegmentCounts.Cell) -> Double?) -> [Double?] { cells.map { $0.flatMap(f) } }
                 func num(_ f: (SegmentCounts.Cell) -> Int64) -> [Double?] { cells.map { Double($0.map(f) ?? 0) } }
-                func pct(_ p: Int) -> [Double?] { col { $0.latency.percentiles([p])[0].map(Double.init) } }
+                // One pass over each histogram for the three percentiles.
+                let ps = cells.map { $0?.latency.percentiles([50, 90, 99]) }
+                func pct(_ k: Int) -> [Double?] { ps.map { $0?[k].map(Double.init) ?? nil } }
                 var x: [String: [Double?]] = [:]
                 x["utterances"] = num { $0.turns }
                 x["totalUtterances"] = x["utterances"]
                 x["sessions"] = num { $0.sessions }
                 x["customers"] = num { Int64($0.users.count) }
                 x["failureRate"] = col { $0.failureRate }
-                x["latencyP50"] = pct(50); x["latencyP90"] = pct(90); x["latencyP99"] = pct(99)
+                x["latencyP50"] = pct(0); x["latencyP90"] = pct(1); x["latencyP99"] = pct(2)
                 x["bargeInsRate"] = col { $0.per100(.bargeIn) }
                 x["terminationsRate"] = col { $0.per100(.termination) }
                 x["unhandledRequestsRate"] = col { $0.per100(.unhandled) }

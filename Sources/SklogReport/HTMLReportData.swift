@@ -153,7 +153,7 @@ public final class ReportCollector {
     }
 
     private func closed(_ s: Session) {
-        pathFlow.add(s.path)
+        pathFlow.add(s)
         segments.add(session: s)
         guard wantedSessions[s.sessionId] != nil else { return }
         retainedSeq += 1

@@ -9,7 +9,7 @@ import SklogRecords
 public final class SegmentCounts: @unchecked Sendable {
     public struct Cell {
         public var turns: Int64 = 0
-        public var users = Set<UInt64>()
+        public var users = U64Set()
         public var endpointSuccess: Int64 = 0
         public var endpointFailed: Int64 = 0
         public var latency = LatencyHistogram()
@@ -33,18 +33,32 @@ public final class SegmentCounts: @unchecked Sendable {
     public let period: MetricsOptions.Period
     private var index: [Key: Int] = [:]
     private var cells: [Cell] = []
-    /// Per dimension: value hash → value.
+    /// The cells used last (a record usually falls in the bucket and value of a recent one):
+    /// a short scan instead of hashing a key.
+    private var recent: [(key: Key, slot: Int)] = []
+    /// Per dimension: value hash → value, and the cells of the value (one per bucket).
     public private(set) var names: [[UInt64: String]] = [[:], [:]]
+    private var slotsOf: [[UInt64: [Int]]] = [[:], [:]]
 
     public init(period: MetricsOptions.Period) { self.period = period }
 
     @inline(__always)
-    private func slot(_ bucket: Int64, _ d: Int, _ v: UInt64) -> Int {
+    private func slot(_ bucket: Int64, _ d: Int, _ v: UInt64, _ name: () -> String) -> Int {
+        for e in recent where e.key.value == v && e.key.bucket == bucket && e.key.dimension == d { return e.slot }
         let k = Key(bucket: bucket, dimension: d, value: v)
-        if let i = index[k] { return i }
-        index[k] = cells.count
-        cells.append(Cell())
-        return cells.count - 1
+        let i: Int
+        if let j = index[k] {
+            i = j
+        } else {
+            i = cells.count
+            index[k] = i
+            cells.append(Cell())
+            if names[d][v] == nil { names[d][v] = name() }
+            slotsOf[d][v, default: []].append(i)
+        }
+        if recent.count == 16 { recent.removeFirst() }
+        recent.append((k, i))
+        return i
     }
 
     public func add(_ r: Record) {
@@ -56,15 +70,12 @@ public final class SegmentCounts: @unchecked Sendable {
         for d in 0..<2 {
             let f = d == 0 ? r.locale : r.stage
             guard f.isPresent else { continue }
-            let h = r.hash(f)
-            if names[d][h] == nil { names[d][h] = r.string(f) ?? "" }
-            for i in [slot(b, d, h), slot(Self.whole, d, h)] {
-                if turn { cells[i].turns += 1 }
-                if user != 0 { cells[i].users.insert(user) }
-                guard endpoint else { continue }
-                if r.outcome == .success { cells[i].endpointSuccess += 1 } else if r.failed { cells[i].endpointFailed += 1 }
-                if r.latencyMs >= 0 { cells[i].latency.add(r.latencyMs) }
-            }
+            let i = slot(b, d, r.hash(f)) { r.string(f) ?? "" }
+            if turn { cells[i].turns += 1 }
+            cells[i].users.insert(user)
+            guard endpoint else { continue }
+            if r.outcome == .success { cells[i].endpointSuccess += 1 } else if r.failed { cells[i].endpointFailed += 1 }
+            if r.latencyMs >= 0 { cells[i].latency.add(r.latencyMs) }
         }
     }
 
@@ -74,16 +85,13 @@ public final class SegmentCounts: @unchecked Sendable {
         for (d, value) in [s.locale, s.stage].enumerated() {
             guard let value else { continue }
             let h = byteHash(value)
-            if names[d][h] == nil { names[d][h] = value }
-            for i in [slot(b, d, h), slot(Self.whole, d, h)] {
-                cells[i].sessions += 1
-                cells[i].outcomes[o] += 1
-                if !s.friction.isEmpty { cells[i].frictionSessions += 1 }
-            }
+            let i = slot(b, d, h) { value }
+            cells[i].sessions += 1
+            cells[i].outcomes[o] += 1
+            if !s.friction.isEmpty { cells[i].frictionSessions += 1 }
             for e in s.friction {
                 let t = FrictionType.allCases.firstIndex(of: e.type)!
-                cells[slot(period.start(e.ts), d, h)].friction[t] += 1
-                cells[slot(Self.whole, d, h)].friction[t] += 1
+                cells[slot(period.start(e.ts), d, h) { value }].friction[t] += 1
             }
         }
     }
@@ -93,8 +101,24 @@ public final class SegmentCounts: @unchecked Sendable {
         names[d].map { (hash: $0.key, name: $0.value) }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
+    /// One bucket's cell, or with `whole` the whole input's (all buckets together).
     public func cell(_ bucket: Int64, _ d: Int, _ v: UInt64) -> Cell? {
-        index[Key(bucket: bucket, dimension: d, value: v)].map { cells[$0] }
+        guard bucket == Self.whole else { return index[Key(bucket: bucket, dimension: d, value: v)].map { cells[$0] } }
+        guard let slots = slotsOf[d][v] else { return nil }
+        var w = Cell()
+        for i in slots {
+            let c = cells[i]
+            w.turns += c.turns
+            w.users.formUnion(c.users)
+            w.endpointSuccess += c.endpointSuccess
+            w.endpointFailed += c.endpointFailed
+            w.latency.merge(c.latency)
+            w.sessions += c.sessions
+            for k in w.outcomes.indices { w.outcomes[k] += c.outcomes[k] }
+            for k in w.friction.indices { w.friction[k] += c.friction[k] }
+            w.frictionSessions += c.frictionSessions
+        }
+        return w
     }
 }
 
