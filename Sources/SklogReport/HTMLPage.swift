@@ -125,6 +125,7 @@ extension HTMLReport {
         if (pngId) png(pngId, function(b) { download(pngId + ".png", b); });
         if (csvId && has(data, csvId)) download(csvId + ".csv", new Blob([data[csvId]], {type: "text/csv"}));
         if (copy !== null) {
+          e.preventDefault();  // inside a session's <summary>: copy, don't toggle
           var ok = function() { t.textContent = "✓"; setTimeout(function(){ t.textContent = "⧉"; }, 1200); };
           if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(copy).then(ok, function(){});
         }
