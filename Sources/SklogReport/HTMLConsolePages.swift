@@ -58,21 +58,22 @@ enum ConsolePages {
         }
 
         // MARK: Locales and stages
-        let dims = d.result.total.dimensions
-        if let loc = dims.first(where: { $0.name == "locale" }), !loc.values.isEmpty {
+        let seg = d.segments
+        let locales = seg.values(0)
+        if !locales.isEmpty {
+            let cells = locales.map { (name: $0.name, cell: seg.cell(SegmentCounts.whole, 0, $0.hash) ?? SegmentCounts.Cell()) }
             let c = ReportChart(id: "locales", title: "Utterances per locale",
-                                svg: SVGChart.bars(loc.values.map { (label: $0.value, value: $0.metrics.value("totalUtterances")?.double ?? 0,
-                                                                     text: R.count($0.metrics.value("totalUtterances")?.double)) },
+                                svg: SVGChart.bars(cells.map { (label: $0.name, value: Double($0.cell.turns), text: R.count(Double($0.cell.turns))) },
                                                    title: "Utterances per locale", labelWidth: 150),
-                                csv: ChartCSV.render(["locale", "customers", "utterances", "sessions", "failureRate", "latencyP90"], loc.values.map { x in
-                                    [x.value, HTMLReport.csvValue(x.metrics.value("uniqueCustomers")), HTMLReport.csvValue(x.metrics.value("totalUtterances")),
-                                     HTMLReport.csvValue(x.metrics.value("totalSessions")), failureRate(x.metrics).map { MetricNumber.decimal($0, places: 6) } ?? "",
-                                     HTMLReport.csvValue(x.metrics.value("endpointLatencyP90"))]
+                                csv: ChartCSV.render(["locale", "customers", "utterances", "sessions", "failureRate", "latencyP90"], cells.map { x in
+                                    [x.name, String(x.cell.users.count), String(x.cell.turns), String(x.cell.sessions),
+                                     x.cell.failureRate.map { MetricNumber.decimal($0, places: 6) } ?? "", x.cell.latency.percentiles([90])[0].map(String.init) ?? ""]
                                 }))
             charts.append(c)
-            var h = R.figure(c) + dimensionTable("locale", loc)
-            if let st = dims.first(where: { $0.name == "stage" }), !st.values.isEmpty {
-                h += "<h3>Stages</h3>" + dimensionTable("stage", st)
+            var h = R.figure(c) + dimensionTable("locale", cells)
+            let stages = seg.values(1)
+            if !stages.isEmpty {
+                h += "<h3>Stages</h3>" + dimensionTable("stage", stages.map { (name: $0.name, cell: seg.cell(SegmentCounts.whole, 1, $0.hash) ?? SegmentCounts.Cell()) })
             }
             out.append(ReportSection(id: "locales", title: "Locales", html: h))
         }
@@ -189,13 +190,12 @@ enum ConsolePages {
 
     static func failureRate(_ m: MetricSet) -> Double? { m.value("endpointSuccessRate")?.double.map { (1 - $0) * 100 } }
 
-    static func dimensionTable(_ name: String, _ dim: MetricsDimension) -> String {
+    static func dimensionTable(_ name: String, _ rows: [(name: String, cell: SegmentCounts.Cell)]) -> String {
         let R = HTMLReport.self
-        return R.table([name, "customers", "utterances", "sessions", "successful sessions", "failure rate", "latency P90"], dim.values.map { x in
-            let m = x.metrics
-            return [R.cell(x.value), R.count(m.value("uniqueCustomers")?.double), R.count(m.value("totalUtterances")?.double),
-                    R.count(m.value("totalSessions")?.double), R.pct(m.value("successfulSessionsShare")?.double.map { $0 * 100 }),
-                    R.pct(failureRate(m)), R.ms(m.value("endpointLatencyP90")?.double)]
+        return R.table([name, "customers", "utterances", "sessions", "successful sessions", "failure rate", "latency P90"], rows.map { x in
+            let c = x.cell
+            return [R.cell(x.name), R.count(Double(c.users.count)), R.count(Double(c.turns)), R.count(Double(c.sessions)), R.pct(c.successShare),
+                    R.pct(c.failureRate), R.ms(c.latency.percentiles([90])[0].map(Double.init))]
         }, empty: "None.")
     }
 

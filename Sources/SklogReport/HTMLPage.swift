@@ -55,7 +55,8 @@ extension HTMLReport {
     table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}
     th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
     th{background:#f9fafb;font-weight:600}
-    table.ids td{white-space:nowrap}
+    table.ids td{white-space:nowrap}table.ids td:nth-child(3),table.ids td:nth-child(6){white-space:normal;max-width:260px;overflow-wrap:anywhere}
+    table.turns td:nth-child(-n+2){white-space:nowrap}table.turns td:nth-child(4){min-width:200px;max-width:420px;overflow-wrap:anywhere}
     .id{white-space:nowrap}
     td code{font-size:12px;white-space:nowrap}
     button.copy{margin-left:4px;padding:0 4px;font-size:11px;line-height:16px;border:1px solid var(--line);border-radius:3px;background:#fff;color:var(--muted);cursor:pointer}
@@ -125,6 +126,7 @@ extension HTMLReport {
         if (pngId) png(pngId, function(b) { download(pngId + ".png", b); });
         if (csvId && has(data, csvId)) download(csvId + ".csv", new Blob([data[csvId]], {type: "text/csv"}));
         if (copy !== null) {
+          e.preventDefault();  // inside a session's <summary>: copy, don't toggle
           var ok = function() { t.textContent = "✓"; setTimeout(function(){ t.textContent = "⧉"; }, 1200); };
           if (navigator.clipboard && navigator.clipboard.writeText) navigator.clipboard.writeText(copy).then(ok, function(){});
         }

@@ -7,8 +7,10 @@ import SklogRecords
 public struct PathFlowCounts: Sendable {
     public static let steps = 4
     public private(set) var sessions: Int64 = 0
-    /// (column k, step at k, step at k+1) → sessions; column `steps - 1` has no successor ("").
-    public private(set) var links: [PathLink: Int64] = [:]
+    /// Per link, keyed by a hash of (column, step hash, next step hash): the sessions, and the parts.
+    private var counts: [UInt64: Int64] = [:]
+    private var parts: [UInt64: (column: Int, from: UInt64, to: UInt64)] = [:]
+    private var names: [UInt64: String] = [0: ""]
 
     public struct PathLink: Hashable, Sendable {
         public var column: Int
@@ -18,14 +20,45 @@ public struct PathFlowCounts: Sendable {
 
     public init() {}
 
-    public mutating func add(_ path: [String]) {
-        guard !path.isEmpty else { return }
+    static let ends: [(hash: UInt64, name: String)] = SessionOutcome.allCases.map { ("END:" + $0.rawValue).withHash }
+
+    /// Adds a closed session: its turns' steps, then `END:<outcome>`.
+    public mutating func add(_ s: Session) {
         sessions += 1
-        func at(_ k: Int) -> String { k < path.count ? path[k] : path[path.count - 1] }
+        let end = Self.ends[SessionOutcome.allCases.firstIndex(of: s.outcome)!]
+        var h = [UInt64](repeating: end.hash, count: Self.steps + 1)
+        h[Self.steps] = 0
+        for k in 0..<min(Self.steps, s.turns.count) {
+            let step = s.turns[k].step
+            let x = byteHash(step)
+            if names[x] == nil { names[x] = step }
+            h[k] = x
+        }
+        if names[end.hash] == nil { names[end.hash] = end.name }
         for k in 0..<Self.steps {
-            links[PathLink(column: k, from: at(k), to: k + 1 < Self.steps ? at(k + 1) : ""), default: 0] += 1
+            let key = (UInt64(k) &+ 1) &* 0x9E37_79B9_7F4A_7C15 ^ (h[k] &* 0xBF58_476D_1CE4_E5B9) ^ (h[k + 1] &* 0x94D0_49BB_1331_11EB)
+            if let n = counts[key] {
+                counts[key] = n + 1
+            } else {
+                counts[key] = 1
+                parts[key] = (k, h[k], h[k + 1])
+            }
         }
     }
+
+    /// (column k, step at k, step at k+1) → sessions; the last column has no successor ("").
+    public var links: [PathLink: Int64] {
+        var out: [PathLink: Int64] = [:]
+        for (key, n) in counts {
+            let p = parts[key]!
+            out[PathLink(column: p.column, from: names[p.from] ?? "", to: names[p.to] ?? ""), default: 0] += n
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate var withHash: (hash: UInt64, name: String) { (byteHash(self), self) }
 }
 
 /// The flow drawn: per column the kept nodes (small ones grouped as "other"), and the links.

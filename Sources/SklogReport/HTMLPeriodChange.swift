@@ -44,24 +44,50 @@ enum PeriodChange {
         var values: [String: [Double?]]
     }
 
-    /// All traffic first, then each locale, then each stage (sorted as the engine sorts them).
+    /// All traffic first (the engine's numbers), then each locale, then each stage (the
+    /// report's `SegmentCounts`, with the same definitions).
     static func segments(_ d: ReportData) -> [Segment] {
         let buckets = d.result.buckets
-        func values(_ sets: [MetricSet?]) -> [String: [Double?]] {
-            var out: [String: [Double?]] = [:]
-            for m in TrendMetric.all { out[m.name] = sets.map { $0.flatMap { m.value(in: $0) } } }
-            for c in counts { out[c] = sets.map { $0.map { $0.value(c)?.double ?? 0 } ?? 0 } }
-            out["successShare"] = sets.map { s in s.flatMap { $0.value("successfulSessionsShare")?.double.map { $0 * 100 } } }
-            return out
-        }
-        var out = [Segment(name: "All traffic", values: values(buckets.map { $0.metrics }))]
-        for (di, dim) in ReportCollector.dimensions.enumerated() {
-            guard let whole = d.result.total.dimensions.first(where: { $0.name == dim.rawValue }) else { continue }
-            for v in whole.values {
-                let sets: [MetricSet?] = buckets.map { b in
-                    di < b.dimensions.count ? b.dimensions[di].values.first { $0.value == v.value }?.metrics : nil
-                }
-                out.append(Segment(name: "\(dim.rawValue) \(v.value)", values: values(sets)))
+        var all: [String: [Double?]] = [:]
+        let sets = buckets.map(\.metrics)
+        for m in TrendMetric.all { all[m.name] = sets.map { m.value(in: $0) } }
+        for c in counts { all[c] = sets.map { $0.value(c)?.double ?? 0 } }
+        all["successShare"] = sets.map { $0.value("successfulSessionsShare")?.double.map { $0 * 100 } }
+        var out = [Segment(name: "All traffic", values: all)]
+        let seg = d.segments
+        let starts = buckets.map { $0.start ?? 0 }
+        for (di, dim) in SegmentCounts.dimensions.enumerated() {
+            for v in seg.values(di) {
+                let cells = starts.map { seg.cell($0, di, v.hash) }
+                func col(_ f: (SegmentCounts.Cell) -> Double?) -> [Double?] { cells.map { $0.flatMap(f) } }
+                func num(_ f: (SegmentCounts.Cell) -> Int64) -> [Double?] { cells.map { Double($0.map(f) ?? 0) } }
+                // One pass over each histogram for the three percentiles.
+                let ps = cells.map { $0?.latency.percentiles([50, 90, 99]) }
+                func pct(_ k: Int) -> [Double?] { ps.map { $0?[k].map(Double.init) ?? nil } }
+                var x: [String: [Double?]] = [:]
+                x["utterances"] = num { $0.turns }
+                x["totalUtterances"] = x["utterances"]
+                x["sessions"] = num { $0.sessions }
+                x["customers"] = num { Int64($0.users.count) }
+                x["failureRate"] = col { $0.failureRate }
+                x["latencyP50"] = pct(0); x["latencyP90"] = pct(1); x["latencyP99"] = pct(2)
+                x["bargeInsRate"] = col { $0.per100(.bargeIn) }
+                x["terminationsRate"] = col { $0.per100(.termination) }
+                x["unhandledRequestsRate"] = col { $0.per100(.unhandled) }
+                x["lowConfidenceIntentsRate"] = col { $0.per100(.lowConfidence) }
+                x["userEndedSessions"] = num { $0.outcome(.userEnded) }
+                x["skillEndedSessions"] = num { $0.outcome(.skillEnded) }
+                x["incompleteSessions"] = num { $0.outcome(.noResponse) }
+                x["failedSessions"] = num { $0.outcome(.failed) }
+                x["unknownSessions"] = num { $0.outcome(.unknown) }
+                x["bargeIns"] = num { $0.events(.bargeIn) }
+                x["terminations"] = num { $0.events(.termination) }
+                x["unhandledRequests"] = num { $0.events(.unhandled) }
+                x["lowConfidenceIntents"] = num { $0.events(.lowConfidence) }
+                x["estimatedSystemErrors"] = num { $0.events(.systemError) }
+                x["frictionSessions"] = num { $0.frictionSessions }
+                x["successShare"] = col { $0.successShare }
+                out.append(Segment(name: "\(dim) \(v.name)", values: x))
             }
         }
         return out

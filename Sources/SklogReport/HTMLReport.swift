@@ -215,7 +215,7 @@ public enum HTMLReport {
                  t.latencyMs >= 0 ? ms(Double(t.latencyMs)) : "",
                  t.failed ? "<span class=\"bad\">failed</span>" : "",
                  cell((friction[t.messageId] ?? []).joined(separator: ", "))]
-            }, empty: "No turns.", cls: "ids")
+            }, empty: "No turns.", cls: "turns")
             sess += "</details>"
         }
         sections.append(ReportSection(id: "sessions", title: "Sessions of the listed message IDs", html: sess))

@@ -36,13 +36,14 @@ public struct ReportData: Sendable {
     public var pathFlow: PathFlowCounts
     /// Utterances with their intents (empty with `--redact`).
     public var utterances: UtteranceCounts
+    /// Per period and locale or stage, for the filters and the Locales section.
+    public var segments: SegmentCounts
 }
 
 /// Collects the report's data in one pass: the metrics engine (with sessions) for the numbers,
 /// and, beside it, the slowest and failed message IDs, the sessions they belong to, and the
 /// latency histogram. Memory: the metrics state plus a bounded number of rows and sessions.
 public final class ReportCollector {
-    public static let dimensions: [MetricsOptions.Dimension] = [.locale, .stage]
     public static let latencyEdges: [Int64] = [0, 50, 100, 200, 300, 500, 750, 1000, 1500, 2000, 3000, 5000, 8000]
 
     public let top: Int
@@ -69,6 +70,7 @@ public final class ReportCollector {
     private var sessionOf: [String: Int] = [:]
     private var pathFlow = PathFlowCounts()
     private var utterances = UtteranceCounts()
+    private let segments: SegmentCounts
 
     /// `threaded`: sessions and this collector's own bookkeeping run on a second thread (see
     /// `MetricsFeed`); the result is the same.
@@ -79,10 +81,9 @@ public final class ReportCollector {
         sessionOptions = sessions
         var m = Trend.metricsOptions(trend, redact: redact)
         m.top = 20
-        // Per locale and stage, for the page's segment selector and the Locales section.
-        m.by = Self.dimensions
         feed = MetricsFeed(metrics: m, sessions: sessions, threaded: threaded)
         latencyCounts = Array(repeating: 0, count: Self.latencyEdges.count)
+        segments = SegmentCounts(period: trend.period)
         feed.onSession = { [unowned self] s in self.closed(s) }
         feed.onRecord = { [unowned self] r in self.track(r) }
     }
@@ -97,6 +98,7 @@ public final class ReportCollector {
     private func track(_ r: Record) {
         seq += 1
         if !redact && r.isTurn { utterances.add(r) }
+        segments.add(r)
         guard r.isEndpointRequest else { return }
         let ms = r.latencyMs
         if ms >= 0 {
@@ -151,7 +153,8 @@ public final class ReportCollector {
     }
 
     private func closed(_ s: Session) {
-        pathFlow.add(s.path)
+        pathFlow.add(s)
+        segments.add(session: s)
         guard wantedSessions[s.sessionId] != nil else { return }
         retainedSeq += 1
         retained[retainedSeq] = s
@@ -187,6 +190,6 @@ public final class ReportCollector {
         return ReportData(result: result, trend: trend, slowest: slowest, failed: failedRows, failedTotal: failedTotal,
                           sessions: ordered.map { retained[$0]! }, sessionOf: of, latencyEdges: Self.latencyEdges,
                           latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions,
-                          pathFlow: pathFlow, utterances: utterances)
+                          pathFlow: pathFlow, utterances: utterances, segments: segments)
     }
 }

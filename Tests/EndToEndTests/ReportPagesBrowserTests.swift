@@ -380,4 +380,40 @@ struct ReportPagesBrowserTests {
         #expect(missing.stderr.contains("SKLOG_CHROMIUM") && missing.stderr.contains("chromium"), "\(missing.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir + "-none"))
     }
+
+    /// Log text in the new places (locale and stage, the segment selector and its JSON, intents in
+    /// the flow, products, actions, via) shows as text and never runs, also in a filtered view.
+    @Test func scriptInSegmentsIntentsAndProductsNeverRuns() throws {
+        let p = "<img src=x onerror=\\\"document.documentElement.setAttribute('data-pwned','1')\\\">"
+        let q = "</script><script>document.documentElement.setAttribute('data-pwned','2')</script>"
+        var lines: [String] = []
+        for day in 1...3 {
+            for i in 0..<3 {
+                let ts = "2026-11-0\(day)T1\(i):00:0"
+                lines.append("{\"ts\":\"\(ts)0.000Z\",\"messageId\":\"x\(day)-\(i)-a\",\"sessionId\":\"s\(day)-\(i)\",\"userId\":\"u\(i)\",\"requestType\":\"LaunchRequest\",\"locale\":\"\(p)\",\"stage\":\"\(q)\",\"latencyMs\":100,\"outcome\":\"success\",\"endSession\":false}")
+                lines.append("{\"ts\":\"\(ts)5.000Z\",\"messageId\":\"x\(day)-\(i)-b\",\"sessionId\":\"s\(day)-\(i)\",\"userId\":\"u\(i)\",\"requestType\":\"IntentRequest\",\"intent\":\"\(q)\",\"utterance\":\"\(p)\",\"locale\":\"\(p)\",\"stage\":\"\(q)\",\"latencyMs\":200,\"outcome\":\"error\",\"endSession\":true}")
+                lines.append("{\"ts\":\"\(ts)7.000Z\",\"messageId\":\"x\(day)-\(i)-c\",\"userId\":\"u\(i)\",\"requestType\":\"Connections.Response\",\"ispAction\":\"Buy\",\"productId\":\"\(p)\",\"productType\":\"ENTITLEMENT\",\"purchaseResult\":\"ACCEPTED\",\"locale\":\"\(p)\"}")
+                lines.append("{\"ts\":\"\(ts)8.000Z\",\"messageId\":\"x\(day)-\(i)-d\",\"userId\":\"u\(i)\",\"requestType\":\"AccountLinking.Initiated\",\"via\":\"\(q)\"}")
+            }
+        }
+        let logs = temp("pages-xss.ndjson"), html = temp("pages-xss.html")
+        writeFile(logs, lines.joined(separator: "\n") + "\n")
+        let r = try Run.tool("sklog-report", ["-q", "-o", html, logs])
+        #expect(r.status == 0, "\(r.stderr)")
+        let raw = try String(contentsOfFile: html, encoding: .utf8)
+        #expect(raw.components(separatedBy: "<script").count - 1 == 3)
+        #expect(!raw.contains("<img src=x"))
+        #expect(raw.contains("<option value=\"1\">locale &lt;img src=x"))
+        for hash in ["", "#filter=0,2,1", "#filter=1,2,2"] {
+            let (dom, check) = try Self.open(html, hash: hash)
+            #expect(check["rendered"] as? Bool == true)
+            let htmlTag = dom.range(of: "<html").map { String(dom[$0.lowerBound...].prefix { $0 != ">" }) } ?? ""
+            #expect(!htmlTag.contains("data-pwned"), "\(hash): \(htmlTag)")
+            #expect(!dom.contains("data-pwned=\""))
+            #expect(!dom.contains("<img src=x"))
+        }
+        let (dom, _) = try Self.open(html, hash: "#filter=0,2,1")
+        #expect(dom.contains("filtered: locale &lt;img src=x"))
+        for s in ["purchasing", "account-linking", "locales", "intents"] { #expect(dom.contains("<section id=\"\(s)\""), "\(s)") }
+    }
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Crops a region out of a PNG (8-bit RGB/RGBA, not interlaced, as Chromium writes them) with the
-standard library only, optionally halving it: crop.py IN OUT X Y W H [--half]. Used to cut the
-section screenshots of docs/report.md out of one full-page screenshot."""
+"""Crops regions out of a PNG (8-bit RGB/RGBA, not interlaced, as Chromium writes them) with the
+standard library only, optionally halving them: crop.py IN OUTDIR NAME:X:Y:W:H ... [--half]. Cuts
+the section screenshots of docs/report.md out of one full-page screenshot (make-screenshots)."""
 import struct, sys, zlib
 
 def read(path):
@@ -44,20 +44,26 @@ def write(path, w, h, bpp, rows):
     ihdr = struct.pack('>IIBBBBB', w, h, 8, 2 if bpp == 3 else 6, 0, 0, 0)
     open(path, 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', zlib.compress(raw, 9)) + chunk(b'IEND', b''))
 
+def half(rows, cw, ch, bpp):
+    """Averages 2×2 blocks and drops the alpha channel (the pages are opaque)."""
+    out = []
+    for j in range(0, ch - 1, 2):
+        a, b, line = rows[j], rows[j + 1], bytearray()
+        for i in range(0, cw - 1, 2):
+            for k in range(3):
+                line.append((a[i * bpp + k] + a[(i + 1) * bpp + k] + b[i * bpp + k] + b[(i + 1) * bpp + k] + 2) // 4)
+        out.append(line)
+    return out
+
 if __name__ == '__main__':
-    src, dst, x, y, cw, ch = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:7])
+    # crop.py IN OUTDIR NAME:X:Y:W:H ... [--half]: one decode, many crops.
+    src, outdir = sys.argv[1], sys.argv[2]
     w, h, bpp, rows = read(src)
-    ch = min(ch, h - y)
-    rows = [r[x * bpp:(x + cw) * bpp] for r in rows[y:y + ch]]
-    if '--half' in sys.argv:
-        # Average 2×2 blocks, and drop the alpha channel (the pages are opaque).
-        half = []
-        for j in range(0, ch - 1, 2):
-            a, b, out = rows[j], rows[j + 1], bytearray()
-            for i in range(0, cw - 1, 2):
-                for k in range(3):
-                    out.append((a[i * bpp + k] + a[(i + 1) * bpp + k] + b[i * bpp + k] + b[(i + 1) * bpp + k] + 2) // 4)
-            half.append(out)
-        write(dst, cw // 2, ch // 2, 3, half)
-    else:
-        write(dst, cw, ch, bpp, rows)
+    for spec in [a for a in sys.argv[3:] if not a.startswith('--')]:
+        name, x, y, cw, ch = spec.split(':')
+        x, y, cw, ch = int(x), int(y), int(cw), min(int(ch), h - int(y))
+        part = [r[x * bpp:(x + cw) * bpp] for r in rows[y:y + ch]]
+        if '--half' in sys.argv:
+            write(outdir + '/' + name + '.png', cw // 2, ch // 2, 3, half(part, cw, ch, bpp))
+        else:
+            write(outdir + '/' + name + '.png', cw, ch, bpp, part)
