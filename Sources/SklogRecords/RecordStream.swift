@@ -24,6 +24,8 @@ public struct StreamOptions {
     public var progress = true
     /// How many rejected lines are described one by one on standard error.
     public var rejectMessages = 10
+    /// The name standard input goes by in `src` and messages (`--stdin-name`).
+    public var stdinName = "stdin"
     public init() {}
 }
 
@@ -33,7 +35,7 @@ public struct StreamOptions {
 public final class RecordStream {
     public let options: StreamOptions
     public internal(set) var accounting = Accounting()
-    /// Names used in `src` and messages ("stdin" for standard input).
+    /// Names used in `src` and messages ("stdin", or `--stdin-name`, for standard input).
     public let names: [String]
     let prefetcher: Prefetcher
     var inputs: [InputState] = []
@@ -50,7 +52,7 @@ public final class RecordStream {
         let paths = expanded.files
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
-        names = paths.map { $0 == "-" ? "stdin" : $0 }
+        names = paths.map { $0 == "-" ? options.stdinName : $0 }
         prefetcher = Prefetcher(readers: readers)
         rejectMessagesLeft = options.rejectMessages
         stageBytes = options.stage.map { Array($0.utf8) }
