@@ -39,6 +39,8 @@ var targets: [Target] = [
     .target(name: "SklogTools", dependencies: [
         "SklogCLI", "SklogGen", .product(name: "ArgumentParser", package: "swift-argument-parser"),
     ], swiftSettings: settings),
+    // One entry point per parser of untrusted bytes, for the fuzzer and its regression tests.
+    .target(name: "SklogFuzz", dependencies: ["SklogRecords", "SklogAnalysis", "CZlib"], swiftSettings: settings),
 
     // The front door: `sklog NAME ...` is the same command tree as the sklog-NAME executables.
     .executableTarget(name: "sklog", dependencies: ["SklogTools"], swiftSettings: settings),
@@ -48,7 +50,14 @@ var targets: [Target] = [
     .testTarget(name: "SklogAnalysisTests", dependencies: ["SklogAnalysis", "SklogReport", "SklogGen"], swiftSettings: settings),
     .testTarget(name: "SklogGenTests", dependencies: ["SklogGen", "SklogRecords"], swiftSettings: settings),
     .testTarget(name: "EndToEndTests", dependencies: ["SklogIO"], swiftSettings: settings),
+    .testTarget(name: "SklogFuzzTests", dependencies: ["SklogFuzz"], swiftSettings: settings),
 ]
+
+// The libFuzzer driver links only with -sanitize=fuzzer: scripts/fuzz sets SKLOG_FUZZ=1 (and its
+// own build folder), so that plain `swift build` never sees it.
+if Context.environment["SKLOG_FUZZ"] == "1" {
+    targets.append(.executableTarget(name: "sklog-fuzz", dependencies: ["SklogFuzz"], swiftSettings: settings))
+}
 
 for tool in tools {
     targets.append(.executableTarget(name: "sklog-\(tool)", dependencies: ["SklogCLI", "SklogTools"], swiftSettings: settings))

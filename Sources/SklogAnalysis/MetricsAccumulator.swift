@@ -23,8 +23,10 @@ public struct MetricsOptions: Sendable, Equatable {
 
     public enum Dimension: String, CaseIterable, Sendable {
         case locale, stage, intent, requestType
-        /// Sessions carry a locale and a stage, not an intent or a request type.
-        public var appliesToSessions: Bool { self == .locale || self == .stage }
+        /// `skillId`: several skills logging to one log group (or merged logs).
+        case skill
+        /// Sessions carry a locale, a stage and a skill, not an intent or a request type.
+        public var appliesToSessions: Bool { self == .locale || self == .stage || self == .skill }
     }
 
     public var period: Period? = nil
@@ -164,6 +166,7 @@ public final class MetricsAccumulator {
         case .stage: r.stage
         case .intent: r.intent
         case .requestType: r.requestType
+        case .skill: r.skillId
         }
     }
 
@@ -370,7 +373,7 @@ public final class MetricsAccumulator {
         swap(&sessionDims, &scratchDims)
         defer { swap(&sessionDims, &scratchDims) }
         for (d, dim) in options.by.enumerated() {
-            let value: String? = dim == .locale ? s.locale : dim == .stage ? s.stage : nil
+            let value: String? = dim == .locale ? s.locale : dim == .stage ? s.stage : dim == .skill ? s.skillId : nil
             let v = value.map { byteHash($0) } ?? 0
             sessionDims[d] = v
             if v != 0 && namedHashes.insert(v) { names[v] = value }
@@ -430,7 +433,7 @@ public final class MetricsAccumulator {
                 for (d, dim) in options.by.enumerated() {
                     let v: UInt64
                     switch dim {
-                    case .locale, .stage: v = sessionDims[d]
+                    case .locale, .stage, .skill: v = sessionDims[d]
                     case .intent: v = intentHash
                     case .requestType: v = requestType.hash
                     }

@@ -75,7 +75,13 @@ extension MetricsAccumulator {
         o.raw(",\"filteredOut\":"); o.int(Int64(a.filteredOut))
         o.raw(",\"damage\":[")
         for (i, d) in a.damage.enumerated() { if i > 0 { o.raw(",") }; o.string(d) }
-        o.raw("]}")
+        o.raw("]")
+        if a.outcomesFromErrorsAlone > 0 { o.raw(",\"outcomesFromErrorsAlone\":"); o.int(Int64(a.outcomesFromErrorsAlone)) }
+        if a.duplicatesDiffering > 0 {
+            o.raw(",\"duplicatesDiffering\":"); o.int(Int64(a.duplicatesDiffering))
+            if let f = a.firstDifferingDuplicate { o.raw(",\"firstDifferingDuplicate\":"); o.string(f) }
+        }
+        o.raw("}")
     }
 
     private func writeBucket(_ b: BucketCells, _ o: inout JSONOut, withStart: Bool) {
@@ -196,6 +202,9 @@ extension MetricsAccumulator {
             ac.late = Int(a["late"]?.int ?? 0)
             ac.filteredOut = Int(a["filteredOut"]?.int ?? 0)
             ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
+            ac.outcomesFromErrorsAlone = Int(a["outcomesFromErrorsAlone"]?.int ?? 0)
+            ac.duplicatesDiffering = Int(a["duplicatesDiffering"]?.int ?? 0)
+            ac.firstDifferingDuplicate = a["firstDifferingDuplicate"]?.string
             acc.accounting = ac
         }
         if let lo = doc["minTs"]?.int, let hi = doc["maxTs"]?.int { acc.setBounds(min: lo, max: hi) }

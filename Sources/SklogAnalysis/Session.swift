@@ -79,6 +79,8 @@ public struct Session: Sendable {
     public var userHash: UInt64?      // byteHash of userId, for distinct counts
     public var locale: String?
     public var stage: String?
+    /// The skill (`skillId`) of its records, for `--by skill`.
+    public var skillId: String? = nil
     public var start: Int64           // ts of the first record; the session's bucket
     public var end: Int64             // ts of the last record
     public var outcome: SessionOutcome

@@ -165,6 +165,7 @@ public final class Sessionizer {
         }
         if o.session.locale == nil, r.locale.isPresent { o.session.locale = interner.string(r, r.locale) }
         if o.session.stage == nil, r.stage.isPresent { o.session.stage = interner.string(r, r.stage) }
+        if o.session.skillId == nil, r.skillId.isPresent { o.session.skillId = interner.string(r, r.skillId) }
         guard r.isTurn else { return }
         o.session.turns.append(Sessionizer.turn(r, messageId: mid, interner: &interner, options: options))
     }

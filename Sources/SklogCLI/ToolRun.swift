@@ -86,10 +86,18 @@ public enum ToolRun {
         }
     }
 
+    /// `--accounting FILE`: the accounting as one line of JSON, for a driver that sums runs.
+    public static func writeAccounting(_ acc: Accounting, to path: String) throws {
+        let out = try OutputBuffer(path: path)
+        try out.write(acc.json + "\n")
+        try out.flush()
+    }
+
     /// The end-of-run summary and the exit status for damage.
     public static func finish(_ stream: RecordStream, input: InputOptions, target: OutputTarget?, status: Int32 = 0) throws -> Int32 {
         let acc = stream.accounting
         if !input.quiet { Diagnostics.write("\(Diagnostics.toolName): \(acc.summaryLine)") }
+        if let path = input.accountingPath { try writeAccounting(acc, to: path) }
         if acc.isDamaged {
             if input.strict {
                 try target?.finish(discard: true)

@@ -7,11 +7,18 @@ public struct Accounting: Sendable {
     public var parsed = 0
     public var rejected: [String: Int] = [:]
     public var duplicates = 0
+    /// Duplicates whose request differs from the record kept (`Deduplicator.content`), and the
+    /// first of them as `MESSAGE-ID at FILE:LINE`.
+    public var duplicatesDiffering = 0
+    public var firstDifferingDuplicate: String? = nil
     public var late = 0
     /// Parsed records dropped by --since/--until/--stage/--locale/--skill.
     public var filteredOut = 0
     /// Damage to compressed data or reads: (file, message).
     public var damage: [String] = []
+    /// Records of skills that log no responses whose `success` came from the absence of a
+    /// logged error or timeout alone (SPEC 3).
+    public var outcomesFromErrorsAlone = 0
 
     public init() {}
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
@@ -22,6 +29,9 @@ public struct Accounting: Sendable {
         files += o.files; bytesRead += o.bytesRead; bytesDecoded += o.bytesDecoded; parsed += o.parsed
         for (k, v) in o.rejected { rejected[k, default: 0] += v }
         duplicates += o.duplicates; late += o.late; filteredOut += o.filteredOut; damage += o.damage
+        outcomesFromErrorsAlone += o.outcomesFromErrorsAlone
+        duplicatesDiffering += o.duplicatesDiffering
+        if firstDifferingDuplicate == nil { firstDifferingDuplicate = o.firstDifferingDuplicate }
     }
 
     /// One line for standard error.
@@ -32,8 +42,15 @@ public struct Accounting: Sendable {
         if !rejected.isEmpty {
             s += " (" + rejected.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
         }
-        s += ", \(duplicates) duplicates, \(late) late"
+        s += ", \(duplicates) duplicates"
+        if duplicatesDiffering > 0 {
+            s += " (\(duplicatesDiffering) with a request different from the record kept, first: \(firstDifferingDuplicate ?? "?"))"
+        }
+        s += ", \(late) late"
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
+        if outcomesFromErrorsAlone > 0 {
+            s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
+        }
         if !damage.isEmpty { s += "; \(damage.count) damaged input\(damage.count == 1 ? "" : "s")" }
         return s
     }
@@ -58,9 +75,14 @@ public struct Accounting: Sendable {
         r += "}"
         b.raw("rejectedByReason", json: r)
         b.number("duplicates", Int64(duplicates))
+        if duplicatesDiffering > 0 {
+            b.number("duplicatesDiffering", Int64(duplicatesDiffering))
+            b.string("firstDifferingDuplicate", firstDifferingDuplicate)
+        }
         b.number("late", Int64(late))
         b.number("filteredOut", Int64(filteredOut))
         b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")
+        if outcomesFromErrorsAlone > 0 { b.number("outcomesFromErrorsAlone", Int64(outcomesFromErrorsAlone)) }
         return String(decoding: b.finish(), as: UTF8.self)
     }
 }

@@ -6,9 +6,16 @@ import Darwin
 import SklogIO
 
 /// One input of a `RecordStream`: its current chunk, its format adapter, and the records parsed
-/// but not yet released (sorted; released once no earlier record can still arrive).
+/// but not yet released (sorted; released once no earlier record can still arrive). An input is
+/// one file, or the numbered parts of one exported log stream read one after the other with one
+/// adapter (`InputPaths`); line numbers run on across parts and are mapped back to each part.
 final class InputState: RecordSink {
     let index: Int
+    /// The readers (files) of this input, in order, and the one being read.
+    let parts: [Int]
+    @exclusivity(unchecked) var part = 0
+    /// The global line number before each part's first line.
+    @exclusivity(unchecked) var partStart: [Int64] = [0]
     unowned let stream: RecordStream
     var adapter: (any FormatAdapter)?
     @exclusivity(unchecked) var chunk: LineChunk?
@@ -27,9 +34,21 @@ final class InputState: RecordSink {
     @exclusivity(unchecked) var farJumps = 0
     @exclusivity(unchecked) var eof = false
 
-    init(index: Int, stream: RecordStream) {
+    init(index: Int, parts: [Int], stream: RecordStream) {
         self.index = index
+        self.parts = parts
         self.stream = stream
+    }
+
+    var reader: Int { parts[part] }
+
+    /// The part (reader) and the line within it of a global line number.
+    @inline(__always)
+    func local(_ line: Int64) -> (Int, Int64) {
+        if parts.count == 1 { return (parts[0], line) }
+        var k = partStart.count - 1
+        while k > 0 && partStart[k] >= line { k -= 1 }
+        return (parts[k], line - partStart[k])
     }
 
     var hasHead: Bool { head < pending.count || !stragglers.isEmpty }
@@ -74,9 +93,16 @@ final class InputState: RecordSink {
     private func parseSomeLines() throws {
         let delay = stream.options.maxDelayMs
         if chunk == nil || (preparsed == nil ? pos >= chunk!.count : preIndex >= preparsed!.items.count) {
-            if let c = chunk { stream.prefetcher.recycle(c, index); chunk = nil }
+            if let c = chunk { stream.prefetcher.recycle(c, reader); chunk = nil }
             preparsed = nil
-            guard let c = stream.prefetcher.next(index) else {
+            var next = stream.prefetcher.next(reader)
+            // The next part of the same log stream continues the input.
+            while next == nil && part + 1 < parts.count {
+                part += 1
+                partStart.append(lineNumber)
+                next = stream.prefetcher.next(reader)
+            }
+            guard let c = next else {
                 if adapter == nil { adapter = NDJSONAdapter() }  // empty input
                 adapter!.finish(sink: self)
                 eof = true
@@ -139,21 +165,26 @@ final class InputState: RecordSink {
         if format == .auto {
             guard let f = FormatDetector.detect(firstLines) else {
                 let first = firstLines.first.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
-                throw UnknownFormatError(path: stream.names[index], firstLine: first)
+                throw UnknownFormatError(path: stream.names[reader], firstLine: first)
             }
             format = f
         }
         adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+        if let raw = adapter as? RawLogAdapter {
+            raw.parser.asm.holdMs = min(raw.parser.asm.holdMs, max(0, stream.options.maxDelayMs))
+        }
         // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
         // chunks ahead when it has nothing to decode.
-        if adapter is NDJSONAdapter { stream.prefetcher.setPreparser(index) { PreparsedLines($0) } }
+        if adapter is NDJSONAdapter { for p in parts { stream.prefetcher.setPreparser(p) { PreparsedLines($0) } } }
     }
 
     // MARK: RecordSink
 
     func accept(_ record: Record) {
         var r = record
-        r.input = Int32(index)
+        let (file, line) = local(r.line)
+        r.input = Int32(file)
+        r.line = line
         if r.ts > maxSeen {
             // One wild timestamp (far in the future) must not release everything else early.
             if maxSeen != Int64.min && r.ts > maxSeen &+ 86_400_000 && farJumps < 2 {
@@ -174,8 +205,11 @@ final class InputState: RecordSink {
     }
 
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {
-        stream.reject(input: index, reason, line: line, text: text, detail: detail)
+        let (file, l) = local(line)
+        stream.reject(input: file, reason, line: l, text: text, detail: detail)
     }
+
+    func noteOutcomeFromErrorsAlone() { stream.accounting.outcomesFromErrorsAlone += 1 }
 }
 
 

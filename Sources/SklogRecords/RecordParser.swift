@@ -218,7 +218,13 @@ public enum RecordParser {
 
     static func slowNumber(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int64? {
         let s = String(decoding: UnsafeRawBufferPointer(start: p, count: n), as: UTF8.self)
-        guard let d = Double(s), d.isFinite, abs(d) < 9e15 else { return nil }
+        return Double(s).flatMap(rounded)
+    }
+
+    /// `d` rounded half away from zero, or nil when it is not a number an Int64 holds exactly
+    /// (NaN, infinities, 1e300: a trap in `Int64(_:)`, found by the fuzzer).
+    public static func rounded(_ d: Double) -> Int64? {
+        guard d.isFinite, abs(d) < 9e15 else { return nil }
         return Int64(d.rounded(.toNearestOrAwayFromZero))
     }
 }

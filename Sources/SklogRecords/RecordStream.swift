@@ -24,6 +24,8 @@ public struct StreamOptions {
     public var progress = true
     /// How many rejected lines are described one by one on standard error.
     public var rejectMessages = 10
+    /// The name standard input goes by in `src` and messages (`--stdin-name`).
+    public var stdinName = "stdin"
     public init() {}
 }
 
@@ -33,7 +35,7 @@ public struct StreamOptions {
 public final class RecordStream {
     public let options: StreamOptions
     public internal(set) var accounting = Accounting()
-    /// Names used in `src` and messages ("stdin" for standard input).
+    /// Names used in `src` and messages ("stdin", or `--stdin-name`, for standard input).
     public let names: [String]
     let prefetcher: Prefetcher
     var inputs: [InputState] = []
@@ -45,10 +47,12 @@ public final class RecordStream {
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options
-        let paths = paths.isEmpty ? ["-"] : paths
+        let expanded = try InputPaths(paths.isEmpty ? ["-"] : paths)
+        for n in expanded.notes { Diagnostics.error(n) }
+        let paths = expanded.files
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
-        names = paths.map { $0 == "-" ? "stdin" : $0 }
+        names = paths.map { $0 == "-" ? options.stdinName : $0 }
         prefetcher = Prefetcher(readers: readers)
         rejectMessagesLeft = options.rejectMessages
         stageBytes = options.stage.map { Array($0.utf8) }
@@ -59,7 +63,7 @@ public final class RecordStream {
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
         accounting.files = paths.count
-        inputs = readers.indices.map { InputState(index: $0, stream: self) }
+        inputs = expanded.groups.enumerated().map { InputState(index: $0.offset, parts: $0.element, stream: self) }
     }
 
     deinit { prefetcher.stop() }
@@ -112,13 +116,29 @@ public final class RecordStream {
             n &+= 1
             if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
             if rec.tsBeforeLastRelease { accounting.late += 1 }
-            if dedup.isDuplicate(rec) { accounting.duplicates += 1; continue }
+            switch dedup.check(rec) {
+            case .fresh: break
+            case .same: accounting.duplicates += 1; continue
+            case .differs:
+                accounting.duplicates += 1
+                noteDifferingDuplicate(rec)
+                continue
+            }
             accounting.parsed += 1
             if !passesFilters(&rec) { accounting.filteredOut += 1; continue }
             try body(&rec)
         }
         progress.finish()
         finishAccounting()
+    }
+
+    /// A duplicate whose request is not the one kept (console test events that reuse one
+    /// requestId for different requests): counted, and the first named in the summary.
+    private func noteDifferingDuplicate(_ rec: Record) {
+        accounting.duplicatesDiffering += 1
+        guard accounting.firstDifferingDuplicate == nil else { return }
+        let src = rec.string(rec.src) ?? "\(names[Int(rec.input)]):\(rec.line)"
+        accounting.firstDifferingDuplicate = "\(rec.string(rec.messageId) ?? "") at \(src)"
     }
 
     private func finishAccounting() {
@@ -220,21 +240,27 @@ extension Record {
     }
 }
 
-/// Message IDs seen within the dedup window of record time.
+/// Message IDs seen within the dedup window of record time, with what their kept record asked.
 struct Deduplicator {
     let windowMs: Int64
     private var lastSeen = HashMap64()
+    /// The content signature of the record kept for each message ID.
+    private var keptContent = HashMap64()
     private var order: [(hash: UInt64, ts: Int64)] = []
     private var head = 0
 
     init(windowMs: Int64) { self.windowMs = windowMs }
 
-    mutating func isDuplicate(_ r: Record) -> Bool {
+    enum Result { case fresh, same, differs }
+
+    mutating func isDuplicate(_ r: Record) -> Bool { check(r) != .fresh }
+
+    mutating func check(_ r: Record) -> Result {
         let h = r.hash(r.messageId)
         // Forget IDs older than the window.
         while head < order.count && order[head].ts < r.ts - windowMs {
             let e = order[head]
-            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash) }
+            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash); keptContent.remove(e.hash) }
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
@@ -242,7 +268,21 @@ struct Deduplicator {
         let dup = lastSeen[h].map { r.ts - $0 <= windowMs } ?? false
         lastSeen.insert(h, r.ts)
         order.append((h, r.ts))
-        return dup
+        let c = Int64(bitPattern: Self.content(r))
+        if !dup { keptContent.insert(h, c); return .fresh }
+        return keptContent[h] == c ? .same : .differs
+    }
+
+    /// What the request was, not how it went: a log delivered twice, or a Lambda retry (another
+    /// time, latency or outcome), is the same request; a console test event that reuses the
+    /// requestId for another intent, slot value, session or user is not.
+    @inline(__always)
+    static func content(_ r: Record) -> UInt64 {
+        var h = r.hash(r.requestType)
+        h = mix64(h ^ r.hash(r.intent)) &+ r.hash(r.slots)
+        h = mix64(h ^ r.hash(r.sessionId)) &+ r.hash(r.userId)
+        h = mix64(h ^ r.hash(r.name)) &+ r.hash(r.endpointId)
+        return mix64(h)
     }
 }
 

@@ -1,9 +1,11 @@
 /// Estimated speaking time of a response (SPEC 5.3): the words of `outputSpeech` with SSML tags
 /// removed (a tag counts as whitespace; a word is a maximal run of non-whitespace characters) at
-/// 2.6 words per second, plus every `<break time="…ms|s"/>`; `<audio>` counts zero (its tag, and
+/// 2.6 words per second, plus every `<break time="…ms|s"/>` (at most 10 s each); `<audio>` counts zero (its tag, and
 /// any text between `<audio …>` and `</audio>`). Rounded to the nearest millisecond.
 public enum SpeechTime {
     public static let wordsPerSecond = 2.6
+    /// The longest `<break time>` Alexa accepts (SSML reference: "up to 10 seconds").
+    public static let maxBreakMs = 10_000.0
 
     public static func estimateMs(ssmlOrText: String) -> Int64 {
         var s = ssmlOrText
@@ -102,7 +104,11 @@ public enum SpeechTime {
                 if ve - vs >= 2, t[ve - 2] | 0x20 == 0x6d, t[ve - 1] | 0x20 == 0x73 { ve -= 2 }
                 else if ve - vs >= 1, t[ve - 1] | 0x20 == 0x73 { ve -= 1; scale = 1000 }
                 else { return }
-                if let v = Double(String(decoding: UnsafeRawBufferPointer(rebasing: t[vs..<ve]), as: UTF8.self)) { breakMs += v * scale }
+                // Alexa allows breaks of up to 10 s; anything else (negative, NaN, 1e300) is not
+                // a pause it would make.
+                if let v = Double(String(decoding: UnsafeRawBufferPointer(rebasing: t[vs..<ve]), as: UTF8.self)), v.isFinite {
+                    breakMs += min(max(v * scale, 0), maxBreakMs)
+                }
                 return
             }
             j += 1

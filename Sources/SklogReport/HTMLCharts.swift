@@ -1,3 +1,4 @@
+import Foundation
 import SklogAnalysis
 import SklogRecords
 
@@ -130,6 +131,85 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// A duration: 50 ms, 1.5 s.
+    public static func duration(_ ms: Double) -> String {
+        ms >= 1000 ? MetricNumber.decimal(ms / 1000, places: 2) + " s" : MetricNumber.decimal(ms, places: ms < 10 ? 1 : 0) + " ms"
+    }
+
+    /// The ticks of a log axis from lo to hi (powers of ten, and 2 and 5 times them when a
+    /// decade is tall enough for three labels), each at least 14 px from the next.
+    public static func logTicks(lo: Double, hi: Double, height: Double) -> [Double] {
+        let decades = log10(hi) - log10(lo)
+        let perDecade = height / max(decades, 1e-9)
+        let mults: [Double] = perDecade >= 60 ? [1, 2, 5] : perDecade >= 30 ? [1, 3] : [1]
+        var out: [Double] = []
+        var p = lo
+        while p <= hi * 1.0001 {
+            for m in mults where m * p <= hi * 1.0001 { out.append(m * p) }
+            p *= 10
+        }
+        return out
+    }
+
+    /// Lines on a log axis (latency percentiles: P50 stays readable under a high P99), with each
+    /// series' latest value in the legend and a dashed line at it.
+    public static func logLines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
+                                width: Int = 680, height: Int = 260) -> String {
+        let l = 60.0, r = 70.0, t = 12.0, b = 48.0
+        let pw = Double(width) - l - r, ph = Double(height) - t - b
+        let all = series.flatMap { $0.values.compactMap { $0 } }.filter { $0 > 0 }
+        // Whole decades around the data.
+        var lo = 1.0, hi = 10.0
+        if let mn = all.min(), let mx = all.max() {
+            lo = 1; while lo * 10 <= mn { lo *= 10 }
+            hi = lo * 10; while hi < mx { hi *= 10 }
+        }
+        let n = labels.count
+        func x(_ i: Int) -> Double { n <= 1 ? l + pw / 2 : l + pw * Double(i) / Double(n - 1) }
+        func y(_ v: Double) -> Double { t + ph - ph * (log10(max(v, lo)) - log10(lo)) / (log10(hi) - log10(lo)) }
+        var s = open(width, height, title)
+        for v in logTicks(lo: lo, hi: hi, height: ph) {
+            s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
+            s += text(l - 6, y(v) + 4, duration(v), anchor: "end", fill: "#6b7280", extra: " class=\"tick\" data-value=\"\(num(v))\"")
+        }
+        s += text(12, t + ph / 2, "log scale", anchor: "middle", fill: "#9ca3af", extra: " font-size=\"10\" transform=\"rotate(-90 12 \(num(t + ph / 2)))\"")
+        let step = max(1, Int((Double(n) / 8).rounded(.up)))
+        for i in stride(from: 0, to: n, by: step) {
+            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
+        }
+        var legend: [(String, String)] = []
+        for (si, sr) in series.enumerated() {
+            let color = palette[si % palette.count]
+            var d = ""
+            var pen = false
+            for (i, v) in sr.values.enumerated() {
+                guard let v else { pen = false; continue }
+                d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
+                pen = true
+            }
+            if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
+            for (i, v) in sr.values.enumerated() {
+                guard let v else { continue }
+                s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(duration(v))"))</title></circle>"
+            }
+            // The latest value, labelled at the right edge.
+            if let (i, v) = sr.values.enumerated().reversed().first(where: { $0.element != nil }).map({ ($0.offset, $0.element!) }) {
+                s += "<line x1=\"\(num(x(i)))\" x2=\"\(num(l + pw + 4))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"\(color)\" stroke-dasharray=\"3 3\"/>"
+                s += text(l + pw + 6, y(v) + 4, "\(sr.name) \(duration(v))", fill: color, extra: " class=\"pct-label\"")
+                legend.append((sr.name + " latest " + duration(v), color))
+            } else {
+                legend.append((sr.name, color))
+            }
+        }
+        var lx = l
+        for (name, color) in legend {
+            s += "<rect x=\"\(num(lx))\" y=\"\(num(Double(height) - 16))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            s += text(lx + 14, Double(height) - 7, name)
+            lx += 24 + Double(name.count) * 6.2
+        }
+        return s + "</svg>"
+    }
+
     /// Horizontal bars with a label and a value text each.
     public static func bars(_ items: [(label: String, value: Double, text: String)], title: String, width: Int = 680,
                             labelWidth: Int = 250, color: String = palette[0]) -> String {
@@ -154,7 +234,7 @@ public enum SVGChart {
 
     /// Vertical bars (a histogram).
     public static func columns(_ labels: [String], _ counts: [Int64], title: String, width: Int = 680, height: Int = 230,
-                               color: String = palette[0]) -> String {
+                               color: String = palette[0], markers: [(label: String, position: Double)] = []) -> String {
         let l = 52.0, r = 12.0, t = 12.0, b = 40.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let maxV = niceCeil(Double(counts.max() ?? 1))
@@ -173,6 +253,14 @@ public enum SVGChart {
             s += "<g><title>\(HTML.escape("\(labels[i]): \(c)"))</title>"
             s += "<rect x=\"\(num(x + 2))\" y=\"\(num(t + ph - h))\" width=\"\(num(bw - 4))\" height=\"\(num(h))\" fill=\"\(color)\"/></g>"
             s += text(x + bw / 2, t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280", extra: " font-size=\"10\"")
+        }
+        // Percentile lines: `position` is in buckets (2.5 = the middle of the third bucket).
+        for (k, m) in markers.enumerated() {
+            let mx = l + bw * m.position
+            let c = palette[(k + 1) % palette.count]
+            s += "<line x1=\"\(num(mx))\" x2=\"\(num(mx))\" y1=\"\(num(t))\" y2=\"\(num(t + ph))\" stroke=\"\(c)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>"
+            let anchor = mx > l + pw - 90 ? "end" : "start"
+            s += text(mx + (anchor == "end" ? -4 : 4), t + 12 + 13 * Double(k), m.label, anchor: anchor, fill: c, extra: " class=\"pct-label\" font-weight=\"600\"")
         }
         s += text(l + pw / 2, Double(height) - 6, "endpoint latency (ms)", anchor: "middle", fill: "#6b7280")
         return s + "</svg>"

@@ -32,6 +32,12 @@ public struct ReportData: Sendable {
     public var redact: Bool
     public var inputNames: [String]
     public var sessionOptions: SessionOptions
+    /// Every session's first steps, for the path flow.
+    public var pathFlow: PathFlowCounts
+    /// Utterances with their intents (empty with `--redact`).
+    public var utterances: UtteranceCounts
+    /// Per period and locale or stage, for the filters and the Locales section.
+    public var segments: SegmentCounts
 }
 
 /// Collects the report's data in one pass: the metrics engine (with sessions) for the numbers,
@@ -62,6 +68,9 @@ public final class ReportCollector {
     private var retained: [Int: Session] = [:]
     private var retainedSeq = 0
     private var sessionOf: [String: Int] = [:]
+    private var pathFlow = PathFlowCounts()
+    private var utterances = UtteranceCounts()
+    private let segments: SegmentCounts
 
     /// `threaded`: sessions and this collector's own bookkeeping run on a second thread (see
     /// `MetricsFeed`); the result is the same.
@@ -74,6 +83,7 @@ public final class ReportCollector {
         m.top = 20
         feed = MetricsFeed(metrics: m, sessions: sessions, threaded: threaded)
         latencyCounts = Array(repeating: 0, count: Self.latencyEdges.count)
+        segments = SegmentCounts(period: trend.period)
         feed.onSession = { [unowned self] s in self.closed(s) }
         feed.onRecord = { [unowned self] r in self.track(r) }
     }
@@ -87,6 +97,8 @@ public final class ReportCollector {
     /// the record, so that its session is kept when it closes).
     private func track(_ r: Record) {
         seq += 1
+        if !redact && r.isTurn { utterances.add(r) }
+        segments.add(r)
         guard r.isEndpointRequest else { return }
         let ms = r.latencyMs
         if ms >= 0 {
@@ -141,6 +153,8 @@ public final class ReportCollector {
     }
 
     private func closed(_ s: Session) {
+        pathFlow.add(s)
+        segments.add(session: s)
         guard wantedSessions[s.sessionId] != nil else { return }
         retainedSeq += 1
         retained[retainedSeq] = s
@@ -175,6 +189,7 @@ public final class ReportCollector {
         for r in slowest + failedRows { if let k = sessionOf[r.messageId], let i = index[k] { of[r.messageId] = i } }
         return ReportData(result: result, trend: trend, slowest: slowest, failed: failedRows, failedTotal: failedTotal,
                           sessions: ordered.map { retained[$0]! }, sessionOf: of, latencyEdges: Self.latencyEdges,
-                          latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions)
+                          latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions,
+                          pathFlow: pathFlow, utterances: utterances, segments: segments)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SklogAnalysis
 import SklogCLI
 import SklogIO
@@ -10,15 +11,19 @@ public struct ReportTool: ParsableCommand {
         commandName: ToolName.command("report"),
         abstract: "The whole dashboard as one self-contained HTML file.",
         discussion: """
-        Headline numbers, trend charts, session outcomes, interaction paths, friction and \
-        the frequent friction utterances, retention heatmap, latency histogram, and the \
-        slowest and failed message IDs with their sessions' turns. Inline CSS and SVG, a \
-        small inline script for the SVG/CSV downloads; no network access when opened. \
-        Every piece of log text is escaped. Details: docs/report.md.
+        Headline numbers with their change from the previous period, trend charts, session \
+        outcomes, the interaction-path flow, friction and the frequent friction utterances, \
+        retention, latency, and, when the input has their events, intents, utterances, locales, \
+        enablements, account linking and token retrieval, in-skill purchasing, smart home actions \
+        and operational metrics, and plays; then the slowest and failed message IDs with their \
+        sessions' turns. Date-range and locale/stage selectors filter the charts in the page. \
+        Inline CSS and SVG, a small inline script for the SVG, PNG and CSV downloads; no network \
+        access when opened. Every piece of log text is escaped. Details: docs/report.md.
 
         Examples:
           sklog report -o report.html logs/*.gz
           sklog report --by week --redact -o shareable.html logs/*.gz
+          sklog report -o report.html --png charts/ logs/*.gz
         """,
         version: sklogVersion) }
 
@@ -40,6 +45,9 @@ public struct ReportTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many slowest and failed message IDs to list.", valueName: "n"))
     var top: Int = 25
 
+    @Option(help: ArgumentHelp("Also write every chart as DIR/<chart>.png, rendered by headless Chromium (SKLOG_CHROMIUM names the browser).", valueName: "dir"))
+    var png: String?
+
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["html"])
         guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
@@ -52,14 +60,34 @@ public struct ReportTool: ParsableCommand {
             var o = TrendOptions()
             o.period = MetricsOptions.Period(rawValue: by)!
             o.minCount = Int64(minCount)
+            // Before reading any input: the browser --png needs.
+            let browser = try png.map { _ in
+                guard let b = ChromiumPNG.browser() else { throw ValidationError(ChromiumPNG.missing) }
+                return b
+            }
             let sessionOptions = try session.sessionOptions()
             let stream = try input.openStream()
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let collector = ReportCollector(trend: o, sessions: sessionOptions, redact: input.redact, top: top)
             try stream.forEach { rec in collector.add(rec) }
             let data = collector.finish(accounting: stream.accounting, inputNames: stream.names)
-            try target.buffer.write(HTMLReport.render(data))
-            return try ToolRun.finish(stream, input: input, target: target)
+            let html = HTMLReport.render(data)
+            try target.buffer.write(html)
+            let status = try ToolRun.finish(stream, input: input, target: target)
+            if let dir = png, let browser, status != ExitStatus.usageOrUnreadable {
+                // The browser reads the page from a file of its own (the output may be a pipe).
+                let page = NSTemporaryDirectory() + "sklog-report-\(getpid()).html"
+                try html.write(toFile: page, atomically: false, encoding: .utf8)
+                defer { try? FileManager.default.removeItem(atPath: page) }
+                do {
+                    let files = try ChromiumPNG.export(html: page, to: dir, browser: browser)
+                    if !input.quiet { Diagnostics.write("sklog-report: \(files.count) chart\(files.count == 1 ? "" : "s") written to \(dir) as PNG") }
+                } catch let e as ChromiumPNG.Failure {
+                    Diagnostics.error("--png: \(e.description)")
+                    return ExitStatus.usageOrUnreadable
+                }
+            }
+            return status
         }
     }
 }

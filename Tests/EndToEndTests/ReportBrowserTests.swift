@@ -72,7 +72,8 @@ struct ReportBrowserTests {
         #expect(check["rendered"] as? Bool == true)
         let charts = try #require(check["charts"] as? [[String: Any]])
         let ids = charts.compactMap { $0["id"] as? String }
-        #expect(ids == ["trend-volume", "trend-failures", "trend-latency", "trend-friction", "outcomes", "paths", "friction", "retention", "latency"])
+        #expect(ids == ["trend-volume", "trend-failures", "trend-latency", "trend-friction", "outcomes", "paths", "friction", "retention", "latency",
+                        "intents", "locales", "enablements", "purchasing", "smart-home-actions", "plays"])
         for c in charts {
             #expect((c["width"] as? Int ?? 0) > 50, "chart \(c["id"] ?? "?") has no width")
             #expect((c["height"] as? Int ?? 0) > 30, "chart \(c["id"] ?? "?") has no height")
@@ -126,8 +127,9 @@ struct ReportBrowserTests {
         let gen = try Run.tool("sklog-report", ["-q", "-o", html, logs])
         #expect(gen.status == 0)
         let raw = try String(contentsOfFile: html, encoding: .utf8)
-        // Only the report's own two script elements; no payload markup survives.
-        #expect(raw.components(separatedBy: "<script").count - 1 == 2)
+        // Only the report's own three script elements (chart data, filter data, script); no
+        // payload markup survives.
+        #expect(raw.components(separatedBy: "<script").count - 1 == 3)
         #expect(!raw.contains("<img src=x"))
         #expect(!raw.contains("<svg onload"))
         #expect(!raw.contains("<i>x</i>"))

@@ -198,4 +198,21 @@ import Testing
         #expect(m.accounting.files == 3 && m.accounting.parsed == 15 && m.accounting.duplicates == 1)
         #expect(m.accounting.rejected["invalid JSON"] == 2 && m.accounting.bytesRead == 100)
     }
+
+    @Test func accountingNotesSurviveTheMerge() throws {
+        // Outcomes from errors alone and duplicates with another request travel in the state.
+        let a = MetricsAccumulator(options: MetricsOptions(), deferCrossRecordEvents: true)
+        a.accounting.outcomesFromErrorsAlone = 4; a.accounting.duplicates = 3
+        a.accounting.duplicatesDiffering = 2; a.accounting.firstDifferingDuplicate = "M1 at a.log:6"
+        let b = MetricsAccumulator(options: MetricsOptions(), deferCrossRecordEvents: true)
+        b.accounting.outcomesFromErrorsAlone = 1; b.accounting.duplicates = 1
+        b.accounting.duplicatesDiffering = 1; b.accounting.firstDifferingDuplicate = "M9 at b.log:2"
+        let m = try MetricsAccumulator.fromPartialState(a.partialState())
+        try m.merge(try MetricsAccumulator.fromPartialState(b.partialState()))
+        #expect(m.accounting.outcomesFromErrorsAlone == 5)
+        #expect(m.accounting.duplicates == 4 && m.accounting.duplicatesDiffering == 3)
+        #expect(m.accounting.firstDifferingDuplicate == "M1 at a.log:6")
+        let plain = MetricsAccumulator(options: MetricsOptions(), deferCrossRecordEvents: true)
+        #expect(!String(decoding: plain.partialState(), as: UTF8.self).contains("Differing"))  // absent when 0
+    }
 }

@@ -53,12 +53,13 @@ func launch(_ rid: String) -> String {
     }
 
     @Test func envelopeWithoutResponse() throws {
+        // The skill logs its responses (the invocation after it does), so a missing one fails.
         let log = """
         START RequestId: nr1 Version: $LATEST
         2026-11-24T10:00:00.000Z\tnr1\tINFO\t\(launch("R-NR"))
         END RequestId: nr1
         REPORT RequestId: nr1\tDuration: 5.0 ms\tBilled Duration: 5 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB
-        """
+        """ + "\n" + goodTail
         let r = try RawRun.text(log)
         let x = try #require(r.record("R-NR"))
         #expect(x["outcome"] as? String == "error")

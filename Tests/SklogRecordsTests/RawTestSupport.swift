@@ -6,6 +6,7 @@ import Foundation
 struct RawRun {
     var records: [[String: Any]] = []
     var rejected: [String: Int] = [:]
+    var accounting = Accounting()
     var rejectedTotal: Int { rejected.values.reduce(0, +) }
 
     func record(_ messageId: String) -> [String: Any]? {
@@ -42,6 +43,7 @@ struct RawRun {
             out.records.append(obj)
         }
         out.rejected = stream.accounting.rejected
+        out.accounting = stream.accounting
         return out
     }
 

@@ -74,7 +74,7 @@ public final class CSVAdapter: FormatAdapter {
             let text = String(decoding: cell, as: UTF8.self)
             switch kind {
             case .number:
-                if let v = Double(text.trimmingCharacters()) { b.number(name, Int64(v.rounded(.toNearestOrAwayFromZero))) }
+                if let v = Double(text.trimmingCharacters()).flatMap(RecordParser.rounded) { b.number(name, v) }
                 else { b.string(name, text) }
             case .bool:
                 let t = text.trimmingCharacters().lowercased()

@@ -35,7 +35,7 @@ public final class CloudWatchExportAdapter: FormatAdapter {
         guard n >= 21, line[4] == 0x2d, line[7] == 0x2d, line[10] == 0x54, line[13] == 0x3a else { return nil }
         var e = 19
         while e < n && e < 40, line[e] != 0x20 && line[e] != 0x09 { e += 1 }
-        guard e < 40, e <= n, line[e - 1] == 0x5a || (e - 6 > 19 && (line[e - 6] == 0x2b || line[e - 6] == 0x2d)) else { return nil }
+        guard e < 40, e <= n, line[e - 1] == 0x5a || (e - 6 >= 19 && (line[e - 6] == 0x2b || line[e - 6] == 0x2d)) else { return nil }
         if e < n && line[e] != 0x20 { return nil }
         guard let ts = Timestamp.parse(UnsafeRawBufferPointer(rebasing: line[0..<e])) else { return nil }
         return (ts, min(n, e + 1))

@@ -46,6 +46,8 @@ struct ResponseFields {
     var errorType: String?
     var state: [UInt8]?
     var correlationToken: String?
+    /// A smart home `DeferredResponse`: the real answer follows asynchronously.
+    var deferred = false
 }
 
 /// One value found in a log message.
@@ -74,22 +76,42 @@ enum EnvelopeReader {
             guard let base = b.baseAddress else { return }
             var i = 0
             while i < n, let q = memchr(base + i, 0x7b, n - i) {
-                let at = UnsafeRawPointer(q) - base
+                var at = UnsafeRawPointer(q) - base
+                // The ASK SDK for Java's toString(): `class RequestEnvelope {`.
+                var java = false
+                if at >= 8, b[at - 1] == 0x20, let cs = JavaToString.classStart(b, braceAt: at) { at = cs; java = true }
                 // JSON starts with `{"` or `{}`; a Python dict with `{'`.
                 var k = at + 1
                 while k < n, b[k] == 0x20 || b[k] == 0x0a || b[k] == 0x0d || b[k] == 0x09 { k += 1 }
-                let python = k < n && b[k] == 0x27
+                var python = k < n && b[k] == 0x27
+                // Node's util.inspect (`console.log(envelope)`): `{ version: '1.0', … }`.
+                let node = !python && k < n && PythonRepr.bareKeyAt(b, k)
+                if node { python = true }
                 do {
                     let doc: JSONDocument
-                    if python {
-                        let conv = try PythonRepr.toJSON(b, from: at)
+                    if java {
+                        let conv = try JavaToString.toJSON(b, from: at)
+                        doc = try JSONDocument(bytes: conv.json)
+                        i = conv.end
+                    } else if python {
+                        let conv = try PythonRepr.toJSON(b, from: at, node: node)
                         doc = try JSONDocument(bytes: conv.json)
                         i = conv.end
                     } else {
                         doc = try JSONDocument(bytes: msg, from: at)
                         i = doc.end
                     }
-                    if let item = classify(doc, doc.root) {
+                    // A value right after `:` is a member of something larger (an envelope cut
+                    // above it): never a request logged on its own.
+                    var q = at - 1
+                    while q >= 0, b[q] == 0x20 || b[q] == 0x0a || b[q] == 0x0d || b[q] == 0x09 { q -= 1 }
+                    var member = false
+                    if q >= 1, b[q] == 0x3a {  // `"key": {` or `'key': {`, not `Request: {`
+                        var k = q - 1
+                        while k >= 0, b[k] == 0x20 { k -= 1 }
+                        member = k >= 0 && (b[k] == 0x22 || b[k] == 0x27)
+                    }
+                    if let item = classify(doc, doc.root, bareRequest: !member) {
                         if out.firstValue == nil { out.firstValue = at }
                         out.items.append(item)
                     }
@@ -101,11 +123,12 @@ enum EnvelopeReader {
                     case .truncated:
                         end = n; reason = .truncatedEnvelope; detail = "the text ends inside the value"
                     case .invalid(let off, let m):
-                        end = python ? n : max(off, at + 1); reason = .invalidEnvelope; detail = "\(m) at byte \(off - at + 1) of the value"
+                        end = python || java ? n : max(off, at + 1); reason = .invalidEnvelope; detail = "\(m) at byte \(off - at + 1) of the value"
                     }
                     let region = UnsafeRawBufferPointer(rebasing: b[at..<end])
-                    let req = hasKey(region, "request") || hasKey(region, "directive")
-                    let resp = hasKey(region, "response") || hasKey(region, "outputSpeech") || hasKey(region, "event")
+                    let javaRequest = java && LambdaLineParser.starts(region, "class RequestEnvelope")
+                    let req = hasKey(region, "request") || hasKey(region, "directive") || javaRequest
+                    let resp = hasKey(region, "response") || hasKey(region, "outputSpeech") || hasKey(region, "event") || (java && !javaRequest)
                     let envelopeLike = req || resp || hasKey(region, "session") || hasKey(region, "context") || hasKey(region, "version")
                     if envelopeLike && out.damage == nil {
                         out.damage = (reason, detail, resp && !req)
@@ -136,7 +159,7 @@ enum EnvelopeReader {
 
     // MARK: Classification
 
-    static func classify(_ d: JSONDocument, _ n: Int32, depth: Int = 0) -> LoggedItem? {
+    static func classify(_ d: JSONDocument, _ n: Int32, depth: Int = 0, bareRequest: Bool = false) -> LoggedItem? {
         guard d.kind(n) == .object else { return nil }
         if let req = d.member(n, "request"), d.kind(req) == .object, d.string(d.member(req, "type")) != nil {
             return .request(customRequest(d, n, req))
@@ -152,12 +175,19 @@ enum EnvelopeReader {
             if d.kind(r) == .object { return .response(customResponse(d, r)) }
             return nil
         }
+        // `canFulfillIntent`: the answer to a CanFulfillIntentRequest, which has no speech.
         if d.member(n, "outputSpeech") != nil || d.member(n, "shouldEndSession") != nil || d.member(n, "reprompt") != nil
-            || (d.member(n, "directives") != nil && d.member(n, "errorType") == nil) || d.member(n, "card") != nil {
+            || (d.member(n, "directives") != nil && d.member(n, "errorType") == nil) || d.member(n, "card") != nil
+            || d.member(n, "canFulfillIntent") != nil {
             return .response(customResponse(d, n))
         }
         if d.member(n, "errorType") != nil || d.member(n, "errorMessage") != nil {
             return .error(d.string(d.member(n, "errorType")))
+        }
+        // A request logged without its envelope (Amazon's Python fact sample logs
+        // `handler_input.request_envelope.request`): `type` and `requestId` at the top.
+        if bareRequest, let t = d.string(d.member(n, "type")), !t.hasPrefix("platform."), d.string(d.member(n, "requestId")) != nil {
+            return .request(customRequest(d, n, n))
         }
         // An envelope logged inside a wrapper object (`{"msg":…,"event":{…envelope…}}`).
         if depth < 2 {
@@ -259,7 +289,9 @@ enum EnvelopeReader {
         r.smartHome = true
         r.correlationToken = d.string(d.member(h, "correlationToken"))
         let name = d.string(d.member(h, "name")) ?? ""
-        if name == "ErrorResponse" {
+        if name == "DeferredResponse" {
+            r.deferred = true
+        } else if name == "ErrorResponse" {
             r.isError = true
             r.errorType = d.string(d.path(ev, "payload", "type"))
         } else if name == "StateReport" {
@@ -308,7 +340,9 @@ enum EnvelopeReader {
         guard let base = b.baseAddress, b.count >= 12 else { return m }
         func has(_ s: StaticString) -> Bool { findBytes(base, b.count, s.utf8Start, s.utf8CodeUnitCount) != nil }
         if has("Invoke Error") || has("Runtime exited") || has("Runtime.ExitError") || has("Traceback (most recent call last)") { m.error = true }
-        if has("Unable to find a suitable request handler") { m.noHandler = true }
+        // The ASK SDK dispatcher's error: its message, or only its name, which is all that
+        // `JSON.stringify(error)` keeps (the ask-cli template's `~~~~ Error handled:` line).
+        if has("Unable to find a suitable request handler") || has("AskSdk.GenericRequestDispatcher Error") { m.noHandler = true }
         if has("Task timed out after") { m.timedOut = true }
         return m
     }

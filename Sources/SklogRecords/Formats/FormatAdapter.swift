@@ -3,6 +3,12 @@ import SklogMatch
 /// The input formats of SPEC section 3.
 public enum InputFormat: String, CaseIterable, Sendable {
     case auto, ndjson, lambda, lambdaJSON = "lambda-json", cloudwatchExport = "cloudwatch-export", subscription, csv, pattern
+    /// How developers pull logs themselves (docs/formats.md): `aws logs tail` text.
+    case cloudwatchTail = "cloudwatch-tail"
+    /// `aws logs filter-log-events` / `get-log-events` JSON, pretty-printed subscription payloads.
+    case cloudwatchJSON = "cloudwatch-json"
+    /// A CloudWatch Logs Insights result exported as CSV (`@timestamp,@message,@logStream`).
+    case insightsCSV = "insights-csv"
 }
 
 /// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
@@ -11,9 +17,14 @@ public protocol RecordSink: AnyObject {
     func accept(_ record: Record)
     /// A line (or group of lines) that could not become a record.
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?)
+    /// A record got `outcome: success` because its skill logs no responses: only a logged
+    /// error or a timeout could have said otherwise (SPEC 3). Counted in the summary.
+    func noteOutcomeFromErrorsAlone()
 }
 
 extension RecordSink {
+    public func noteOutcomeFromErrorsAlone() {}
+
     /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
     public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {
         do {
@@ -78,6 +89,7 @@ public enum FormatDetector {
     /// `lines`: up to the first 20 non-empty lines of the input.
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
         guard let first = lines.first else { return .ndjson }
+        if InsightsCSVAdapter.looksLikeHeader(first) { return .insightsCSV }
         // Raw Lambda / CloudWatch formats first: they are recognized by their own line shapes.
         if let raw = RawLogDetector.detect(lines) { return raw }
         if first.first == UInt8(ascii: "{") { return .ndjson }
@@ -89,9 +101,10 @@ public enum FormatDetector {
         switch format {
         case .ndjson, .auto: return NDJSONAdapter()
         case .csv: return CSVAdapter()
+        case .insightsCSV: return InsightsCSVAdapter()
         case .pattern:
             return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
-        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription:
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON:
             return try RawLogDetector.makeAdapter(format)
         }
     }

@@ -26,6 +26,10 @@ final class Invocation {
     @exclusivity(unchecked) var damage: [(reason: RejectReason, line: Int64, text: [UInt8], detail: String)] = []
     @exclusivity(unchecked) var reportLine: Int64 = 0
     @exclusivity(unchecked) var finalized = false
+    /// Its latest log time and line, and whether it was closed for silence (`InvocationExpiry`).
+    @exclusivity(unchecked) var lastTs: Int64?
+    @exclusivity(unchecked) var lastLine: Int64 = 0
+    @exclusivity(unchecked) var expired = false
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -55,20 +59,37 @@ final class InvocationAssembler {
     @exclusivity(unchecked) private var reportedHead = 0
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
+    let expiry = InvocationExpiry()
     static let lag: Int64 = 64
+
+    /// Whether a skill logs its responses (SPEC 3: a missing response is an error only then),
+    /// per skill of this input. Unknown until one of its invocations logs a response (yes) or
+    /// `holdCount` of its records waited for one in vain, or `holdMs` of record time passed (no).
+    enum ResponseLogging { case unknown, yes, no }
+    @exclusivity(unchecked) private var responseLogging: [String: ResponseLogging] = [:]
+    /// Records without a response of skills still unknown, waiting for the decision.
+    @exclusivity(unchecked) private var held: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+    static let holdCount = 32
+    /// At most the reader's --max-delay, so that held records are never released late.
+    var holdMs: Int64 = 30_000
+    @exclusivity(unchecked) private var latestTs = Int64.min
+    /// Smart home directives waiting for an asynchronous response (AsyncResponses.swift).
+    @exclusivity(unchecked) private var asyncWaiting = AsyncResponseTable<(p: Pending, inv: Invocation)>()
 
     /// The invocation with this id (created on first sight).
     @inline(__always)
     func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
         if let c = cache, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
+            c.lastLine = line
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { cache = inv; return inv }
+        if let inv = open[key] { cache = inv; inv.lastLine = line; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
         cache = inv
+        expiry.track(inv, line: line)
         return inv
     }
 
@@ -81,6 +102,7 @@ final class InvocationAssembler {
 
     func start(_ inv: Invocation, ts: Int64?, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
+        expiry.observe(ts, inv)
         guard !inv.hasStart else { return }
         inv.hasStart = true
         inv.startTs = ts
@@ -110,6 +132,7 @@ final class InvocationAssembler {
         }
         guard raw else { return }
         let target = inv ?? text.withUnsafeBytes { orphanInvocation(line: line, text: $0) }
+        expiry.observe(ts, inv)
         if let ts, target.firstTs == nil { target.firstTs = ts }
         if isError { target.error = true }
         let scan = EnvelopeReader.scan(text)
@@ -140,6 +163,7 @@ final class InvocationAssembler {
     /// Finishes invocations reported more than `lag` lines before `line`.
     @inline(__always)
     func tick(line: Int64, sink: some RecordSink) {
+        expiry.expire(line: line) { finalize($0, sink: sink) }
         guard reportedHead < reported.count else { return }
         while reportedHead < reported.count, reported[reportedHead].reportLine + Self.lag < line {
             let inv = reported[reportedHead]
@@ -156,22 +180,72 @@ final class InvocationAssembler {
         if let o = orphan { rest.append(o); orphan = nil }
         rest.sort { $0.firstLine < $1.firstLine }
         for inv in rest where !inv.finalized { finalize(inv, sink: sink) }
+        for w in asyncWaiting.drain() { deliver(w.p, w.inv, cut: false, sink: sink) }
+        releaseHeld(all: true, sink: sink)
+    }
+
+    // MARK: Skills that do not log responses
+
+    /// The skill a record's response logging is decided for: its skillId; smart home directives
+    /// (which carry none) and requests without one share a key per skill type.
+    private static func loggingKey(_ f: RequestFields) -> String {
+        f.skillId ?? (f.smartHome ? "\u{1}smart_home" : "")
+    }
+
+    /// A skill logged a response: its held records are missing theirs.
+    private func skillLogsResponses(_ key: String, sink: some RecordSink) {
+        guard responseLogging[key] != .yes else { return }
+        responseLogging[key] = .yes
+        guard held.contains(where: { $0.key == key }) else { return }
+        var rest: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+        for h in held {
+            if h.key == key { emit(h.p, h.inv, cut: false, responsesLogged: true, sink: sink) } else { rest.append(h) }
+        }
+        held = rest
+    }
+
+    /// Decides "does not log responses" for the skills whose held records waited long enough
+    /// (or all, at the end of the input), and emits those records.
+    private func releaseHeld(all: Bool, sink: some RecordSink) {
+        guard !held.isEmpty else { return }
+        var decided: Set<String> = []
+        if all {
+            for h in held { decided.insert(h.key) }
+        } else {
+            var counts: [String: Int] = [:]
+            for h in held { counts[h.key, default: 0] += 1 }
+            for h in held where counts[h.key]! >= Self.holdCount || (h.ts.map { $0 &+ holdMs < latestTs } ?? false) {
+                decided.insert(h.key)
+            }
+        }
+        guard !decided.isEmpty else { return }
+        var rest: [(p: Pending, inv: Invocation, key: String, ts: Int64?)] = []
+        for h in held {
+            if decided.contains(h.key) { emit(h.p, h.inv, cut: false, responsesLogged: false, sink: sink) } else { rest.append(h) }
+        }
+        held = rest
+        for k in decided where responseLogging[k] != .yes { responseLogging[k] = .no }
     }
 
     // MARK: Records
 
-    private struct Pending {
+    struct Pending {
         var f: RequestFields
         var ts: Int64?
         var response: ResponseFields?
         var responseTs: Int64?
+        /// The response came asynchronously, after the directive's invocation.
+        var async = false
     }
 
     func finalize(_ inv: Invocation, sink: some RecordSink) {
         inv.finalized = true
         if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
-        let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && inv.hasStart
+        let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && (inv.hasStart || inv.expired)
+        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of log time after its last line"
+                                 : "START without END/REPORT before the end of the input"
         var recs: [Pending] = []
+        var unpaired: [(String, ResponseFields, Int64?)] = []
         for (item, ts, _) in inv.items {
             switch item {
             case .request(let f):
@@ -181,7 +255,9 @@ final class InvocationAssembler {
                 var target: Int?
                 if r.smartHome {
                     if let tok = r.correlationToken {
-                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.response == nil && $0.f.correlationToken == tok }
+                        // A DeferredResponse is replaced by the answer that follows it.
+                        target = recs.firstIndex { $0.f.smartHome && !$0.f.isChangeReport && $0.f.correlationToken == tok
+                            && ($0.response == nil || ($0.response!.deferred && !r.deferred)) }
                     }
                     // Without a token on both sides (Discover has none), the first directive
                     // still waiting for its response.
@@ -192,10 +268,28 @@ final class InvocationAssembler {
                     target = recs.lastIndex { !$0.f.smartHome && $0.response == nil }
                 }
                 if let t = target { recs[t].response = r; recs[t].responseTs = ts }
+                else if r.smartHome, !r.deferred, let tok = r.correlationToken { unpaired.append((tok, r, ts)) }
             case .error: break
             }
         }
+        // The clock of record time moves on: directives that waited too long stop waiting.
+        if let t = inv.startTs ?? inv.firstTs ?? recs.first?.ts, t > latestTs { latestTs = t }
+        if !asyncWaiting.isEmpty, latestTs != Int64.min {
+            for w in asyncWaiting.expire(before: latestTs &- holdMs) { deliver(w.p, w.inv, cut: false, sink: sink) }
+        }
+        // Asynchronous responses to directives of earlier invocations.
+        var pairedAsync = false
+        for (tok, r, ts) in unpaired {
+            guard var w = asyncWaiting.take(tok) else { continue }
+            w.p.response = r
+            w.p.responseTs = ts
+            w.p.async = true
+            skillLogsResponses(Self.loggingKey(w.p.f), sink: sink)
+            deliver(w.p, w.inv, cut: false, sink: sink)
+            pairedAsync = true
+        }
         if recs.isEmpty {
+            if pairedAsync && inv.damage.isEmpty { return }
             if !inv.damage.isEmpty {
                 for d in inv.damage { rejectDamage(d, sink) }
                 return
@@ -203,20 +297,35 @@ final class InvocationAssembler {
             guard !inv.id.isEmpty else { return }
             let detail: String
             if cut {
-                detail = "START without END/REPORT before the end of the input, and no request envelope"
+                detail = cutWhy + ", and no request envelope"
                 inv.firstText.withUnsafeBytes { sink.reject(.invocationCutShort, line: inv.firstLine, text: $0, detail: detail) }
                 return
             }
-            detail = inv.hasStart ? "no request envelope was logged" : "no request envelope in this input (its START is not in it)"
+            if !unpaired.isEmpty {
+                detail = "an asynchronous smart home response whose directive is not in the \(holdMs / 1000) s before it in this input"
+            } else {
+                detail = inv.hasStart ? "no request envelope was logged" : "no request envelope in this input (its START is not in it)"
+            }
             inv.firstText.withUnsafeBytes { sink.reject(.invocationWithoutEnvelope, line: inv.firstLine, text: $0, detail: detail) }
             return
         }
-        for p in recs { emit(p, inv, cut: cut, sink: sink) }
+        for p in recs where p.response != nil && !p.f.isChangeReport { skillLogsResponses(Self.loggingKey(p.f), sink: sink) }
+        releaseHeld(all: false, sink: sink)
+        for p in recs {
+            // A directive without its answer yet (none, or a DeferredResponse) waits for an
+            // asynchronous one with its correlationToken.
+            if p.f.smartHome, !p.f.isChangeReport, let tok = p.f.correlationToken, p.response == nil || p.response!.deferred,
+               !cut, !inv.timedOut, !inv.error, let t = inv.startTs ?? p.ts ?? inv.firstTs {
+                for w in asyncWaiting.add(token: tok, ts: t, (p, inv)) { deliver(w.p, w.inv, cut: false, sink: sink) }
+                continue
+            }
+            deliver(p, inv, cut: cut, sink: sink)
+        }
         for d in inv.damage { rejectDamage(d, sink) }
         if cut {
             inv.firstText.withUnsafeBytes {
                 sink.reject(.invocationCutShort, line: inv.firstLine, text: $0,
-                            detail: "START without END/REPORT before the end of the input; its record has no Lambda latency")
+                            detail: cutWhy + "; its record has no Lambda latency")
             }
         }
     }
@@ -225,7 +334,28 @@ final class InvocationAssembler {
         d.text.withUnsafeBytes { sink.reject(d.reason, line: d.line, text: $0, detail: d.detail) }
     }
 
-    private func emit(_ p: Pending, _ inv: Invocation, cut: Bool, sink: some RecordSink) {
+    /// Emits a record, or holds it while its skill's response logging is undecided.
+    private func deliver(_ p: Pending, _ inv: Invocation, cut: Bool, sink: some RecordSink) {
+        guard missesResponse(p, inv, cut: cut) else {
+            emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+            return
+        }
+        let key = Self.loggingKey(p.f)
+        switch responseLogging[key] ?? .unknown {
+        case .yes: emit(p, inv, cut: cut, responsesLogged: true, sink: sink)
+        case .no: emit(p, inv, cut: cut, responsesLogged: false, sink: sink)
+        case .unknown: held.append((p, inv, key, inv.startTs ?? p.ts ?? inv.firstTs ?? p.f.requestTimestamp))
+        }
+    }
+
+    /// A record whose outcome depends on whether its skill logs responses: it expected a
+    /// response, none was logged, and nothing else (an error, a timeout) decides its outcome.
+    private func missesResponse(_ p: Pending, _ inv: Invocation, cut: Bool) -> Bool {
+        !p.f.isChangeReport && p.f.expectsResponse && p.response == nil && !cut && inv.hasReport
+            && !inv.timedOut && !inv.error && !inv.invalidResponse
+    }
+
+    private func emit(_ p: Pending, _ inv: Invocation, cut: Bool, responsesLogged: Bool, sink: some RecordSink) {
         let f = p.f
         let ts: Int64?
         if f.isChangeReport { ts = p.ts ?? inv.startTs ?? inv.firstTs }
@@ -256,8 +386,12 @@ final class InvocationAssembler {
         b.string("purchaseResult", f.purchaseResult)
         var errorType = f.errorType
         if !f.isChangeReport {
-            // Latency: Lambda's own figure, else the log times of request and response.
-            if let d = inv.durationMicros {
+            // Latency: Lambda's own figure, else the log times of request and response; for an
+            // asynchronous answer, the time until it was sent (what Alexa waits for).
+            if p.async, let rt = p.responseTs, rt >= ts {
+                b.number("latencyMs", rt - ts)
+                b.string("latencySource", "log")
+            } else if let d = inv.durationMicros {
                 let total = d + (inv.initMicros ?? 0)
                 b.number("latencyMs", (total + 500) / 1000)
                 b.string("latencySource", "lambda")
@@ -275,7 +409,13 @@ final class InvocationAssembler {
             } else if inv.invalidResponse {
                 outcome = "error"; errorType = errorType ?? "InvalidResponse"
             } else if f.expectsResponse && !cut && inv.hasReport {
-                outcome = "error"; errorType = errorType ?? "MissingResponse"
+                if responsesLogged {
+                    outcome = "error"; errorType = errorType ?? "MissingResponse"
+                } else {
+                    // SPEC 3: the skill never logs responses, and nothing failed.
+                    outcome = "success"
+                    sink.noteOutcomeFromErrorsAlone()
+                }
             }
             if inv.noHandler && outcome != "no_response" { errorType = "NoHandler" }
             b.string("outcome", outcome)

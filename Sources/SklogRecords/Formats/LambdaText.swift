@@ -117,6 +117,7 @@ final class LambdaLineParser {
             flush(s, sink: sink); return
         case UInt8(ascii: "0")...UInt8(ascii: "9"):
             if appLine(line, from: 0, outerTs: outerTs, number: number, state: s, sink: sink) { return }
+            if goLogLine(line, number: number, state: s, sink: sink) { return }
         case UInt8(ascii: "["):
             if bracketLine(line, outerTs: outerTs, number: number, state: s, sink: sink) { return }
         default: break
@@ -128,16 +129,26 @@ final class LambdaLineParser {
         }
     }
 
-    /// `TS<sep>ID<sep>[LEVEL<TAB>]MESSAGE` (sep: tab, or a space on `Task timed out` lines).
+    /// `TS<sep>ID<sep>[LEVEL<sep>]MESSAGE`: Node.js and .NET (tabs; .NET's levels are `info`,
+    /// `warn`, `fail`, `crit`, …), Java's log4j layout from the Lambda docs (`2026-11-24 10:00:00
+    /// ID INFO  Handler - message`, spaces, the id perhaps in `<>`), a line with no id at all
+    /// (`TS  INFO target: message`, a Rust or Go custom runtime; `TS INFO …` logged outside a
+    /// handler), and `TS ID Task timed out after 3.00 seconds`.
     @inline(__always)
     private func appLine(_ line: UnsafeRawBufferPointer, from: Int, outerTs: Int64?, number: Int64, state s: LogStreamState, sink: some RecordSink) -> Bool {
         guard let (ts, after) = Self.timestampPrefix(line, from: from) else { return false }
-        let id = Self.token(line, from: after)
+        var id = Self.token(line, from: after)
         var msgStart = after + id.count
         guard msgStart < line.count else { return false }
         msgStart += 1
+        // A level where the id would be: the line has no id (a log4j line outside a handler).
+        if let (lvlLen, _) = Self.level(id), lvlLen == id.count {
+            msgStart = after
+            id = UnsafeRawBufferPointer(rebasing: id[0..<0])
+        }
+        if id.count > 2, id[0] == 0x3c, id[id.count - 1] == 0x3e { id = UnsafeRawBufferPointer(rebasing: id[1..<(id.count - 1)]) }
         let inv: Invocation?
-        if id.count == 0 || Self.equal(id, "undefined") { inv = nil }
+        if id.count == 0 || Self.equal(id, "undefined") { inv = s.current }
         else { inv = asm.lookup(id, line: number, text: line, cache: &s.last) }
         let rest = UnsafeRawBufferPointer(rebasing: line[msgStart...])
         if Self.starts(rest, "Task timed out after") {
@@ -147,12 +158,41 @@ final class LambdaLineParser {
         }
         var isError = false
         var text = rest
-        if let (lvlLen, err) = Self.level(rest), lvlLen < rest.count, rest[lvlLen] == 0x09 {
+        if let (lvlLen, err) = Self.level(rest), lvlLen < rest.count, rest[lvlLen] == 0x09 || rest[lvlLen] == 0x20 {
+            isError = err
+            var k = lvlLen
+            while k < rest.count, rest[k] == 0x20 || rest[k] == 0x09 { k += 1 }
+            text = UnsafeRawBufferPointer(rebasing: rest[k...])
+        } else if let (lvlLen, err) = Self.dotnetLevel(rest), lvlLen < rest.count, rest[lvlLen] == 0x09 {
             isError = err
             text = UnsafeRawBufferPointer(rebasing: rest[(lvlLen + 1)...])
         }
         begin(s, inv, isError: isError, ts: ts, text: text, line: number, sink: sink)
         return true
+    }
+
+    /// Go's standard `log` prefix, `2026/11/24 10:00:00[.123456] MESSAGE` (a custom runtime's
+    /// output): a message of the stream's open invocation, in UTC (Lambda's TZ).
+    private func goLogLine(_ line: UnsafeRawBufferPointer, number: Int64, state s: LogStreamState, sink: some RecordSink) -> Bool {
+        let n = line.count
+        guard n >= 20, line[4] == 0x2f, line[7] == 0x2f, line[10] == 0x20, line[13] == 0x3a, line[16] == 0x3a else { return false }
+        var e = 19
+        while e < n, line[e] != 0x20 { e += 1 }
+        guard e < n, e <= 26 else { return false }
+        var t = Array(line[0..<e])
+        t[4] = 0x2d; t[7] = 0x2d
+        guard let ts = t.withUnsafeBytes({ Timestamp.parse($0) }) else { return false }
+        begin(s, s.current, isError: false, ts: ts, text: UnsafeRawBufferPointer(rebasing: line[(e + 1)...]), line: number, sink: sink)
+        return true
+    }
+
+    /// The .NET runtime's levels (`trce`, `dbug`, `info`, `warn`, `fail`, `crit`).
+    @inline(__always)
+    static func dotnetLevel(_ b: UnsafeRawBufferPointer) -> (Int, Bool)? {
+        guard b.count >= 4 else { return nil }
+        if starts(b, "info") || starts(b, "warn") || starts(b, "dbug") || starts(b, "trce") { return (4, false) }
+        if starts(b, "fail") || starts(b, "crit") { return (4, true) }
+        return nil
     }
 
     /// `[LEVEL]<TAB>TS<TAB>ID<TAB>MESSAGE` (Python logging) or `[ERROR] text` (uncaught).

@@ -37,7 +37,7 @@ public final class PatternAdapter: FormatAdapter {
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[r]), as: UTF8.self)
             switch g.kind {
             case .number:
-                if let v = Double(text) { b.number(g.name, Int64(v.rounded(.toNearestOrAwayFromZero))) }
+                if let v = Double(text).flatMap(RecordParser.rounded) { b.number(g.name, v) }
             case .bool:
                 b.bool(g.name, ["true", "1", "yes"].contains(text.lowercased()))
             case .object:
@@ -63,12 +63,12 @@ public final class PatternAdapter: FormatAdapter {
     public static func parseTime(_ s: String, format: String) -> Int64? {
         switch format {
         case "epoch-ms": return Int64(s)
-        case "epoch-s": return Double(s).map { Int64(($0 * 1000).rounded()) }
+        case "epoch-s": return Double(s).flatMap { RecordParser.rounded($0 * 1000) }
         case "clf": return parseCLF(s)
         default:
             if let t = Timestamp.parse(s.replacingComma()) { return t }
             if let t = parseCLF(s) { return t }
-            if let v = Double(s) { return v > 100_000_000_000 ? Int64(v) : Int64((v * 1000).rounded()) }
+            if let v = Double(s) { return v > 100_000_000_000 ? RecordParser.rounded(v.rounded(.towardZero)) : RecordParser.rounded(v * 1000) }
             return nil
         }
     }

@@ -5,7 +5,10 @@
 public enum PythonRepr {
     /// Converts the dict that starts at `from` (a `{`). Returns the JSON text and the offset just
     /// after the dict.
-    public static func toJSON(_ b: UnsafeRawBufferPointer, from: Int) throws(JSONParseError) -> (json: [UInt8], end: Int) {
+    /// `node`: Node.js `util.inspect` output instead (what `console.log(object)` writes): bare
+    /// keys, `'…'` / `"…"` / `` `…` `` strings, `true`/`false`/`null`/`undefined`, and the
+    /// placeholders past its depth of 2 (`[Object]`, `[Array]`, `[Circular *1]`: null), keys kept.
+    public static func toJSON(_ b: UnsafeRawBufferPointer, from: Int, node: Bool = false) throws(JSONParseError) -> (json: [UInt8], end: Int) {
         var out: [UInt8] = []
         out.reserveCapacity(b.count - from + 16)
         var i = from
@@ -25,6 +28,13 @@ public enum PythonRepr {
             let c = b[i]
             switch c {
             case 0x20, 0x0a, 0x09, 0x0d: i += 1
+            case 0x5b where node && i + 1 < n && b[i + 1] >= 0x41 && b[i + 1] <= 0x5a:
+                // `[Object]`, `[Array]`, `[Circular *1]`, `[Function: f]`: null; a prefix such as
+                // `[Object: null prototype] {` is dropped.
+                guard let close = find(b, 0x5d, from: i) else { throw .truncated }
+                var k = close + 1
+                while k < n, b[k] == 0x20 { k += 1 }
+                if k < n, b[k] == 0x7b || b[k] == 0x5b { i = k } else { out.append(contentsOf: "null".utf8); i = close + 1 }
             case 0x7b, 0x5b, 0x28:  // { [ (
                 depth += 1; out.append(c == 0x28 ? 0x5b : c); i += 1
             case 0x7d, 0x5d, 0x29:
@@ -34,11 +44,22 @@ public enum PythonRepr {
                 if out.last == 0x2c { out.removeLast() }
                 out.append(c == 0x29 ? 0x5d : c); i += 1
             case 0x3a, 0x2c: out.append(c); i += 1
-            case 0x27, 0x22:  // a string
+            case 0x27, 0x22, 0x60 where c != 0x60 || node:  // a string
                 let (e, ok) = scanString(b, from: i, into: &decoded)
                 if !ok { throw .truncated }
                 i = e
-                if nextIsColon(i) { camelize(&decoded) }
+                // Adjacent literals are one string: pprint wraps a long one as `'…'\n '…'`.
+                while true {
+                    var k = i
+                    while k < n, b[k] == 0x20 || b[k] == 0x0a || b[k] == 0x09 || b[k] == 0x0d { k += 1 }
+                    guard k < n, b[k] == 0x27 || b[k] == 0x22 else { break }
+                    var more: [UInt8] = []
+                    let (e2, ok2) = scanString(b, from: k, into: &more)
+                    if !ok2 { throw .truncated }
+                    decoded.append(contentsOf: more)
+                    i = e2
+                }
+                if !node && nextIsColon(i) { camelize(&decoded) }
                 decoded.withUnsafeBytes { JSONText.appendQuoted($0, to: &out) }
             case 0x2d, 0x2b, 0x30...0x39:
                 let s = i
@@ -49,8 +70,9 @@ public enum PythonRepr {
                 if b[s2] == 0x2b { s2 += 1 }
                 // Python writes `1.` and `.5` never, but `1e-05` and `10.0`: valid JSON as is.
                 out.append(contentsOf: b[s2..<i])
-            case 0x3c:  // <Enum.X: 'X'> or <object at 0x…>
+            case 0x3c:  // <Enum.X: 'X'> or <object at 0x…>; Node's `<ref *1>` prefix
                 guard let close = find(b, 0x3e, from: i) else { throw .truncated }
+                if node { i = close + 1; continue }
                 let inner = UnsafeRawBufferPointer(rebasing: b[(i + 1)..<close])
                 if let q = inner.firstIndex(of: 0x27), let q2 = inner.lastIndex(of: 0x27), q2 > q {
                     JSONText.appendQuoted(UnsafeRawBufferPointer(rebasing: inner[(q + 1)..<q2]), to: &out)
@@ -86,6 +108,8 @@ public enum PythonRepr {
                 } else if equal(word, "True") { out.append(contentsOf: "true".utf8) }
                 else if equal(word, "False") { out.append(contentsOf: "false".utf8) }
                 else if equal(word, "None") || equal(word, "nan") || equal(word, "inf") { out.append(contentsOf: "null".utf8) }
+                else if node && !nextIsColon(i) && (equal(word, "true") || equal(word, "false") || equal(word, "null")) { out.append(contentsOf: word) }
+                else if node && !nextIsColon(i) && (equal(word, "undefined") || equal(word, "NaN") || equal(word, "Infinity")) { out.append(contentsOf: "null".utf8) }
                 else {
                     if i == n { throw .truncated }
                     JSONText.appendQuoted(word, to: &out)
@@ -147,5 +171,16 @@ public enum PythonRepr {
             up = false
         }
         k = out
+    }
+}
+
+extension PythonRepr {
+    /// An identifier followed by `:` at `k` (a util.inspect key: `version: '1.0'`).
+    static func bareKeyAt(_ b: UnsafeRawBufferPointer, _ k: Int) -> Bool {
+        let c = b[k]
+        guard (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c == 0x5f || c == 0x24 else { return false }
+        var i = k + 1
+        while i < b.count, (b[i] >= 0x61 && b[i] <= 0x7a) || (b[i] >= 0x41 && b[i] <= 0x5a) || (b[i] >= 0x30 && b[i] <= 0x39) || b[i] == 0x5f || b[i] == 0x24 { i += 1 }
+        return i < b.count && b[i] == 0x3a
     }
 }

@@ -3,7 +3,8 @@
 /// `messageId`) are left to the NDJSON adapter.
 public enum RawLogDetector {
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
-        var text = 0, export = 0, json = 0, subscription = 0
+        if CloudWatchJSONAdapter.looksLikeCLIDocument(lines) { return .cloudwatchJSON }
+        var text = 0, export = 0, json = 0, subscription = 0, tail = 0, platform = 0
         for line in lines where !line.isEmpty {
             if line.first == UInt8(ascii: "{") {
                 switch jsonShape(line) {
@@ -13,7 +14,12 @@ public enum RawLogDetector {
                 }
                 continue
             }
-            if isLambdaTextLine(line) { text += 1; continue }
+            if isLambdaTextLine(line) {
+                text += 1
+                if LambdaLineParser.starts(line, "START RequestId: ") || LambdaLineParser.starts(line, "REPORT RequestId: ") { platform += 1 }
+                continue
+            }
+            if LogsTailAdapter.looksLikeTail(line) { tail += 1; continue }
             if let (_, after) = CloudWatchExportAdapter.exportTimestamp(line) {
                 let rest = UnsafeRawBufferPointer(rebasing: line[after...])
                 // `TS ID Task timed out after …` is a Lambda text line, not an export line.
@@ -26,7 +32,10 @@ public enum RawLogDetector {
             }
         }
         if subscription > 0 { return .subscription }
-        if export > 0 && export >= text { return .cloudwatchExport }
+        if tail > 0 && tail >= export { return .cloudwatchTail }
+        // An export prefixes START and REPORT with a time too: bare ones mean Lambda text (whose
+        // custom-runtime lines may look like export lines, `TS  INFO target: message`).
+        if export > 0 && export >= text && platform == 0 { return .cloudwatchExport }
         if json > 0 && json >= text { return .lambdaJSON }
         if text > 0 { return .lambda }
         return nil
@@ -77,6 +86,8 @@ public enum RawLogDetector {
         case .lambdaJSON: return LambdaJSONAdapter()
         case .cloudwatchExport: return CloudWatchExportAdapter()
         case .subscription: return SubscriptionAdapter()
+        case .cloudwatchTail: return LogsTailAdapter()
+        case .cloudwatchJSON: return CloudWatchJSONAdapter()
         default: throw UnsupportedFormatError(format: format)
         }
     }
@@ -86,3 +97,13 @@ public struct UnsupportedFormatError: Error, CustomStringConvertible {
     public var format: InputFormat
     public var description: String { "format '\(format.rawValue)' is not supported yet" }
 }
+
+/// The raw-log adapters: each reads its lines through one `LambdaLineParser`.
+protocol RawLogAdapter: AnyObject {
+    var parser: LambdaLineParser { get }
+}
+
+extension LambdaTextAdapter: RawLogAdapter {}
+extension LambdaJSONAdapter: RawLogAdapter {}
+extension CloudWatchExportAdapter: RawLogAdapter {}
+extension SubscriptionAdapter: RawLogAdapter {}

@@ -77,15 +77,26 @@ public final class SubscriptionAdapter: FormatAdapter {
             return "no logEvents"
         }
         let key = (d.string(d.member(d.root, "logGroup")) ?? "") + "\u{0}" + (d.string(d.member(d.root, "logStream")) ?? "")
-        let s: LogStreamState
-        if let st = streams[key] { s = st } else { s = LogStreamState(); streams[key] = s }
         for ev in d.children(events) {
-            guard var msg = d.string(d.member(ev, "message")) else { continue }
-            let ts = d.double(d.member(ev, "timestamp")).map { Int64($0.rounded()) }
-            while msg.hasSuffix("\n") || msg.hasSuffix("\r") { msg.removeLast() }
-            msg.withUTF8 { event(UnsafeRawBufferPointer($0), ts: ts, number: number, state: s, sink: sink) }
+            logEvent(d, ev, streamKey: key, number: number, sink: sink)
         }
         return nil
+    }
+
+    /// One log event object (`{"timestamp","message",…}`) of the stream `streamKey`.
+    func logEvent(_ d: JSONDocument, _ ev: Int32, streamKey key: String, number: Int64, sink: some RecordSink) {
+        guard var msg = d.string(d.member(ev, "message")) else { return }
+        let ts = d.double(d.member(ev, "timestamp")).flatMap { RecordParser.rounded($0) }
+        msg.withUTF8 { logEvent(UnsafeRawBufferPointer($0), ts: ts, streamKey: key, number: number, sink: sink) }
+    }
+
+    /// One log event's message (trailing newlines are not part of it).
+    func logEvent(_ message: UnsafeRawBufferPointer, ts: Int64?, streamKey key: String, number: Int64, sink: some RecordSink) {
+        let s: LogStreamState
+        if let st = streams[key] { s = st } else { s = LogStreamState(); streams[key] = s }
+        var m = message
+        while let l = m.last, l == 0x0a || l == 0x0d { m = UnsafeRawBufferPointer(rebasing: m.dropLast()) }
+        event(m, ts: ts, number: number, state: s, sink: sink)
     }
 
     /// One log event: a whole message, perhaps of several lines.
