@@ -2,9 +2,9 @@ import Foundation
 import Testing
 
 /// Every example in the README, the docs and the tools' --help runs as written (like
-/// swift-argument-parser tests its examples). The examples name `logs/*.gz` for the user's logs;
-/// each page runs in a fresh folder where `logs/` holds the Samples' gzip logs and `Samples/` is
-/// the repository's. Transcripts (`$ command` then its output) must show what the command
+/// swift-argument-parser tests its examples). The examples name `logs/*.gz` for the user's logs
+/// (and `dev-export/`, `live-export/` for two CloudWatch exports); each page runs in a fresh
+/// folder where those hold the Samples' logs and `Samples/` is the repository's. Transcripts (`$ command` then its output) must show what the command
 /// prints: standard output then standard error, `…` standing for lines left out.
 @Suite struct Examples {
     struct Example: CustomStringConvertible {
@@ -99,6 +99,10 @@ import Testing
         try fm.createSymbolicLink(atPath: dir + "/Samples", withDestinationPath: Run.repo.appendingPathComponent("Samples").path)
         for s in ["canonical/two-weeks.ndjson.gz", "lambda/cloudwatch-export.gz"] {
             try fm.copyItem(atPath: Run.sample(s), toPath: dir + "/logs/" + (s as NSString).lastPathComponent)
+        }
+        for d in ["dev-export", "live-export"] {
+            try fm.createDirectory(atPath: dir + "/" + d + "/stream", withIntermediateDirectories: true)
+            try fm.copyItem(atPath: Run.sample("lambda/cloudwatch-export.gz"), toPath: dir + "/" + d + "/stream/000000.gz")
         }
         return dir
     }
