@@ -85,6 +85,17 @@ import Testing
             #expect(r.status == 0, "\(cmd): \(r.stderr)")
             #expect(r.lines == ["--format"], "\(words)<TAB> gave \(r.lines)")
         }
+        // fish completes the same, from its own completion file; zsh's file is valid zsh.
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/fish") {
+            let fish = try Self.bash("fish -c 'source \(Self.prefix)/share/fish/vendor_completions.d/sklog.fish; complete -C \"sklog metrics --for\"'")
+            #expect(fish.status == 0 && fish.lines.map { String($0.prefix { $0 != "\t" }) } == ["--format"], "fish: \(fish.stdout)\(fish.stderr)")
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh") {
+            for t in Self.tools {
+                let zsh = try Self.bash("zsh -n '\(Self.prefix)/share/zsh/site-functions/_\(t)'")
+                #expect(zsh.status == 0, "zsh -n _\(t): \(zsh.stderr)")
+            }
+        }
         // Subcommand names complete too.
         let tools = try Self.bash("""
         source '\(Self.prefix)/share/bash-completion/completions/sklog'
