@@ -39,7 +39,9 @@ public struct Sklog: ParsableCommand {
     /// Parses and runs `sklog ARGS...`; a word that is not a tool gets the nearest tool names.
     public static func frontDoorMain(_ arguments: [String] = Array(CommandLine.arguments.dropFirst())) -> Never {
         ToolName.underFrontDoor = true
-        if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
+        // `sklog NAME ...` and `sklog help NAME`: the word that should name a tool.
+        let word = arguments.first == "help" ? arguments.dropFirst().first : arguments.first
+        if let first = word, !first.hasPrefix("-"), first != "help" {
             let names = tools.map { $0.configuration.commandName ?? "" }
             if !names.contains(first) {
                 let near = suggestions(for: first, among: names)

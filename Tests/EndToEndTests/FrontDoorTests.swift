@@ -50,6 +50,8 @@ import Testing
         #expect(metric.status == 2 && metric.stderr.contains("'metric' is not a sklog tool. Did you mean 'metrics'?"))
         let gerp = try Run.tool("sklog", ["gerp"])
         #expect(gerp.status == 2 && gerp.stderr.contains("Did you mean 'grep'?"))
+        let help = try Run.tool("sklog", ["help", "metric"])
+        #expect(help.status == 2 && help.stderr.contains("Did you mean 'metrics'?"))
         let far = try Run.tool("sklog", ["xyzzy"])
         #expect(far.status == 2 && !far.stderr.contains("Did you mean") && far.stderr.contains("Tools: cat, grep,"))
     }
