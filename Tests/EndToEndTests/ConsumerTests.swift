@@ -56,6 +56,12 @@ import Testing
         return (try? JSONSerialization.jsonObject(with: out)) as? [[Any]] ?? []
     }
 
+    @Test func theConsumersAreThere() {
+        // The tests below are skipped without them; this one says so as a failure.
+        #expect(Self.ready, "could not make \(Self.venv) with \(Self.packages.joined(separator: " "))")
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/jq"), "jq is missing (scripts/install-deps)")
+    }
+
     @Test(.enabled(if: ready)) func metricsCSVInDuckDB() throws {
         let t = Self.truth
         let turns = Self.int(t["turns"])
