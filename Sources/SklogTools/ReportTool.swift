@@ -11,14 +11,9 @@ public struct ReportTool: ParsableCommand {
         commandName: ToolName.command("report"),
         abstract: "The whole dashboard as one self-contained HTML file.",
         discussion: """
-        Headline numbers with their change from the previous period, trend charts, session \
-        outcomes, the interaction-path flow, friction and the frequent friction utterances, \
-        retention, latency, and, when the input has their events, intents, utterances, locales, \
-        enablements, account linking and token retrieval, in-skill purchasing, smart home actions \
-        and operational metrics, and plays; then the slowest and failed message IDs with their \
-        sessions' turns. Date-range and locale/stage selectors filter the charts in the page. \
-        Inline CSS and SVG, a small inline script for the SVG, PNG and CSV downloads; no network \
-        access when opened. Every piece of log text is escaped. Details: docs/report.md.
+        Headline numbers with their change from the previous period, trend charts, session outcomes, the interaction-path flow, friction and the frequent friction utterances, retention, latency, and, when the input has their events, intents, utterances, locales, enablements, account linking and token retrieval, in-skill purchasing, smart home actions and operational metrics, and plays; then the slowest and failed message IDs with their sessions' turns.
+
+        Date-range and locale/stage selectors in the page filter the charts from data embedded in it. Inline CSS and SVG, a small inline script for the SVG, PNG and CSV downloads; no network access when opened. Every piece of log text is escaped. Details: docs/report.md.
 
         Examples:
           sklog report -o report.html logs/*.gz
