@@ -779,6 +779,20 @@ def json_criteria(doc):
     return doc[slice(*json_members(doc)["criteria"])]
 
 
+class JvmStderr:
+    """spark-submit merges the Python driver's standard error into its standard output; the
+    summary goes to the JVM's standard error instead, so that standard output is the output."""
+    def __init__(self, sc):
+        self.stream = sc._jvm.System.err
+
+    def write(self, s):
+        self.stream.print(s)
+        self.stream.flush()
+
+    def flush(self):
+        self.stream.flush()
+
+
 USAGE = """usage: spark-submit [spark options] sklog_spark.py [--bin DIR] [--partitions N] [--fan-in K]
                     JOB [sklog options] INPUT...
 JOB: metrics, sessions, friction or ids; the sklog options are sklog-JOB's (see docs/spark.md)."""
@@ -806,7 +820,8 @@ def main(argv):
     spark = SparkSession.builder.appName(f"sklog {job}").getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     try:
-        return run_safely(spark.sparkContext, job, tool_args, bin_dir=bin_dir, partitions=partitions, fan_in=fan_in)
+        return run_safely(spark.sparkContext, job, tool_args, bin_dir=bin_dir, partitions=partitions, fan_in=fan_in,
+                          err=JvmStderr(spark.sparkContext))
     finally:
         spark.stop()
 

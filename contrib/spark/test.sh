@@ -7,6 +7,7 @@
 # pyspark goes into .build/venv, created when missing and reused when present. Exit status 77
 # (skipped) only when Java is absent.
 #   contrib/spark/test.sh [BIN_DIR]        (default .build/debug)
+# SKLOG_SPARK_KEEP=1 keeps the work folder; SKLOG_SPARK_ONLY_STANDALONE=1 runs only part 2.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BIN=$(cd "${1:-.build/debug}" && pwd)
@@ -28,13 +29,13 @@ pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$WORK"
+  [ -n "${SKLOG_SPARK_KEEP:-}" ] || rm -rf "$WORK"
 }
 trap cleanup EXIT
 quiet() { grep -v -E 'WARN|log4j|incubator modules|setLogLevel|default log level' || true; }
 
 # 1. local
-"$PY" contrib/spark/test_sklog_spark.py --bin "$BIN" --work "$WORK" 2>&1 | quiet
+[ -n "${SKLOG_SPARK_ONLY_STANDALONE:-}" ] || "$PY" contrib/spark/test_sklog_spark.py --bin "$BIN" --work "$WORK" 2>&1 | quiet
 [ "${PIPESTATUS[0]}" = 0 ] || { echo "FAILED: Spark local tests"; exit 1; }
 
 # 2. standalone cluster on loopback: one master, two workers of one core each.
@@ -63,7 +64,7 @@ PYEOF
 "$PY" contrib/spark/test_sklog_spark.py --bin "$BIN" --work "$WORK" --expect metrics-day
 set +e
 "$SPARK_HOME/bin/spark-submit" --master "spark://127.0.0.1:$MP" --conf spark.ui.enabled=false \
-  --conf spark.ui.showConsoleProgress=false --files "$BIN/sklog-cat,$BIN/sklog-metrics" \
+  --conf spark.ui.showConsoleProgress=false --conf spark.log.level=ERROR --files "$BIN/sklog-cat,$BIN/sklog-metrics" \
   contrib/spark/sklog_spark.py metrics --format json --period day "$WORK/logs" \
   > "$WORK/standalone.out" 2> "$WORK/standalone.err"
 rc=$?
@@ -75,8 +76,9 @@ cmp "$WORK/standalone.out" "$WORK/expect-metrics-day.out" || { echo "FAIL standa
 want=$(tail -n 1 "$WORK/expect-metrics-day.err")
 got=$(grep '^sklog-metrics: ' "$WORK/standalone.err" | tail -n 1)
 [ "$got" = "$want" ] || { echo "FAIL standalone: summary '$got', one machine '$want'"; fail=1; }
-workers=$(grep -c 'Launching executor\|Asked to launch executor' "$WORK"/worker-*.log || true)
-[ "$workers" -ge 2 ] || { echo "FAIL standalone: $workers executors launched, expected one per worker"; fail=1; }
+for i in 1 2; do
+  grep -q 'Asked to launch executor' "$WORK/worker-$i.log" || { echo "FAIL standalone: worker $i ran no executor"; fail=1; }
+done
 if [ "$fail" != 0 ]; then
   echo "--- spark-submit stderr"; quiet < "$WORK/standalone.err" | tail -n 40
   echo "FAILED: Spark standalone test"; exit 1
