@@ -317,3 +317,50 @@ final class CountingSink: RecordSink {
         #expect(maxTracked < 80)
     }
 }
+
+@Suite struct StreamRestartTests {
+    @Test func tailReplaysAfterAReconnect() throws {
+        // `aws logs tail --follow` restarted: earlier events printed again, after a while (70
+        // lines of another stream's prints). The replayed invocations are the same message IDs:
+        // counted as duplicates, nothing else changes. (Replayed right away, while the first ones
+        // are still open, the same lines join the same invocations: one record each.)
+        let evs = PulledFixture.events
+        let filler = (0..<70).map { i in
+            PulledFixture.Event(stream: "2026/11/24/[$LATEST]cccc", ts: PulledFixture.t0 + 6_000 + Int64(i), message: "keepalive \(i)\n")
+        }
+        let text = PulledFixture.tail(evs) + PulledFixture.tail(filler) + PulledFixture.tail(Array(evs.prefix(11)))
+        try checkPulledFixture(try RawRun.text(PulledFixture.tail(evs) + PulledFixture.tail(Array(evs.prefix(11)))), sourceLabel: "replayed at once")
+        var opts = StreamOptions()
+        opts.progress = false
+        opts.rejectMessages = 0
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("sklog-restart-\(UUID().uuidString).log")
+        try Data(text.utf8).write(to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let stream = try RecordStream(paths: [dir.path], options: opts)
+        var ids: [String] = []
+        try stream.forEach { r in ids.append(r.string(r.messageId) ?? "") }
+        #expect(ids.sorted() == ["P1", "P2", "P3", "P4"])
+        #expect(stream.accounting.duplicates == 2)  // P1 and P2 again
+        #expect(stream.accounting.rejectedTotal == 0)
+    }
+
+    @Test func runtimeRestartsInTheMiddleOfAnInvocation() throws {
+        // The runtime dies (out of memory) before END/REPORT and a new one starts: the first
+        // invocation is closed as cut short with what it logged; the next one reads as usual.
+        let log = """
+        START RequestId: r1 Version: $LATEST
+        2026-11-24T10:00:00.010Z\tr1\tINFO\t\(env("RS1", "LaunchRequest"))
+        INIT_START Runtime Version: nodejs:20.v33\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:0123
+        START RequestId: r2 Version: $LATEST
+        2026-11-24T10:00:01.010Z\tr2\tINFO\t\(env("RS2", "LaunchRequest"))
+        2026-11-24T10:00:01.050Z\tr2\tINFO\t\(resp("<speak>Hi</speak>"))
+        END RequestId: r2
+        REPORT RequestId: r2\tDuration: 40.00 ms\tBilled Duration: 40 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tInit Duration: 150.00 ms
+        """
+        let r = try RawRun.text(log)
+        #expect(r.records.count == 2)
+        #expect(r.rejected == ["invocation cut short": 1])
+        #expect(r.record("RS1")?["latencyMs"] == nil)
+        #expect(r.record("RS2")?["latencyMs"] as? Int == 190)
+    }
+}

@@ -77,6 +77,7 @@ enum JavaToString {
         /// A value ending at one of `stops` (a newline; `,` `}` `]` inside maps and lists).
         mutating func value(_ out: inout [UInt8], depth: Int, stops: [UInt8]) throws(JSONParseError) {
             guard i < n else { throw .truncated }
+            guard depth < 32 else { throw .invalid(offset: i, message: "nested too deep") }
             if JavaToString.classHeader(b, i) != nil { try object(&out, depth: depth + 1); return }
             if b[i] == 0x7b || b[i] == 0x5b {
                 let isMap = b[i] == 0x7b

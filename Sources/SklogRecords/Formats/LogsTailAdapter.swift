@@ -37,13 +37,23 @@ public final class LogsTailAdapter: FormatAdapter {
         parser.asm.finish(sink: sink)
     }
 
+    /// The few streams seen last (interleaved streams switch on every line: no allocation then).
+    private var recent: [(name: [UInt8], state: LogStreamState)] = []
+
     /// The state of the stream named `name` (consecutive lines mostly share it: one compare).
     @inline(__always)
     private func state(_ name: UnsafeRawBufferPointer) -> LogStreamState {
         if let l = last, lastName.count == name.count, lastName.elementsEqual(name) { return l }
+        for r in recent where r.name.count == name.count && r.name.elementsEqual(name) {
+            last = r.state
+            lastName = r.name
+            return r.state
+        }
         let key = Array(name)
         let s: LogStreamState
         if let x = streams[key] { s = x } else { s = LogStreamState(); streams[key] = s }
+        if recent.count >= 8 { recent.removeFirst() }
+        recent.append((key, s))
         last = s
         lastName = key
         return s
