@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One machine against Spark local[2] on the same gzip files (the table of docs/spark.md).
 
-    PYSPARK_PYTHON=.build/venv/bin/python .build/venv/bin/python contrib/spark/bench.py \
+    PYSPARK_PYTHON=.build/venv-spark/bin/python .build/venv-spark/bin/python contrib/spark/bench.py \
         --bin .build/release --work /tmp/sklog-spark-bench [--records 200000] [--runs 3]
 
 Wall times, medians of --runs alternating runs; the Spark figures are jobs in a warm

@@ -4,7 +4,7 @@
 #      over 8 gzip files of simulator traffic (contrib/spark/test_sklog_spark.py);
 #   2. the metrics job submitted with spark-submit --files to a standalone cluster on loopback
 #      (one master, two workers), against one machine.
-# pyspark goes into .build/venv, created when missing and reused when present. Exit status 77
+# pyspark goes into .build/venv-spark, created when missing and reused when present. Exit status 77
 # (skipped) only when Java is absent.
 #   contrib/spark/test.sh [BIN_DIR]        (default .build/debug)
 # SKLOG_SPARK_KEEP=1 keeps the work folder; SKLOG_SPARK_ONLY_STANDALONE=1 runs only part 2.
@@ -15,7 +15,7 @@ if ! command -v java >/dev/null 2>&1; then
   echo "SKIPPED: java not found (scripts/install-deps installs default-jre-headless; SKLOG_SPARK_TESTS=0 leaves it out): the Spark tests need Java 17"
   exit 77
 fi
-VENV="$PWD/.build/venv"
+VENV="$PWD/.build/venv-spark"
 if ! "$VENV/bin/python" -c 'import pyspark' >/dev/null 2>&1; then
   echo "installing pyspark into $VENV"
   python3 -m venv "$VENV"
