@@ -20,6 +20,7 @@ import Testing
         ("scripts/", "development scripts: CI runs them itself"),
         ("export PATH=", "the test puts the tools on PATH"),
         ("sklog-gen --records 2000000 ", "the W1 benchmark input: minutes in a debug build; scripts/bench makes it"),
+        ("aws ", "AWS CLI calls need an account: the fixture writes the files they would (tail.log, events.json, ...)"),
     ]
 
     static var pages: [String] {
@@ -104,8 +105,49 @@ import Testing
             try fm.createDirectory(atPath: dir + "/" + d + "/stream", withIntermediateDirectories: true)
             try fm.copyItem(atPath: Run.sample("lambda/cloudwatch-export.gz"), toPath: dir + "/" + d + "/stream/000000.gz")
         }
+        // What docs/formats.md's `aws logs …` and Logs Insights examples would have written, made from
+        // the Samples' Lambda log: `aws logs tail` text, a filter-log-events dump, an Insights CSV,
+        // and an S3 export folder with the aws-logs-write-test file AWS puts there.
+        try pulledLogsScript.write(toFile: dir + "/make-pulled-logs.py", atomically: true, encoding: .utf8)
+        let made = try run("python3 make-pulled-logs.py Samples/lambda/lambda-text.log", in: dir, previous: 0)
+        guard made.status == 0 else { throw CocoaError(.fileWriteUnknown) }
+        try fm.createDirectory(atPath: dir + "/export/3f1c9d2e/stream", withIntermediateDirectories: true)
+        try fm.copyItem(atPath: Run.sample("lambda/cloudwatch-export.gz"), toPath: dir + "/export/3f1c9d2e/stream/000000.gz")
+        try "Permission Check Successful".write(toFile: dir + "/export/aws-logs-write-test", atomically: true, encoding: .utf8)
         return dir
     }
+
+    /// Splits a Lambda text log into log events and writes them the ways the AWS CLI and the
+    /// Logs Insights console hand them out (formats as documented in docs/formats.md).
+    static let pulledLogsScript = #"""
+import csv, json, re, sys, datetime
+src = sys.argv[1]
+stream = "2026/11/24/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+events, ts = [], None
+for line in open(src, encoding="utf-8").read().splitlines():
+    m = re.match(r"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3})Z", line)
+    if m: ts = datetime.datetime.fromisoformat(m.group(1)).replace(tzinfo=datetime.timezone.utc)
+    if m or re.match(r"(START|END|REPORT|INIT_START) ", line) or not events:
+        events.append([ts, line])
+    else:
+        events[-1][1] += "\n" + line
+first = next(t for t, _ in events if t)
+events = [(t or first, msg) for t, msg in events]
+with open("tail.log", "w") as f:  # aws logs tail --format detailed
+    for t, msg in events:
+        f.write(f"{t.isoformat(timespec='microseconds')} {stream} {msg}\n")
+ms = lambda t: int(t.timestamp() * 1000)
+doc = {"events": [{"logStreamName": stream, "timestamp": ms(t), "message": msg + "\n",
+                   "ingestionTime": ms(t) + 50, "eventId": str(i)} for i, (t, msg) in enumerate(events)],
+       "searchedLogStreams": []}
+with open("events.json", "w") as f:  # aws logs filter-log-events --output json
+    json.dump(doc, f, indent=4); f.write("\n")
+with open("logs-insights-results.csv", "w", newline="") as f:  # Logs Insights export, newest first
+    w = csv.writer(f)
+    w.writerow(["@timestamp", "@message", "@logStream"])
+    for t, msg in reversed(events):
+        w.writerow([t.strftime("%Y-%m-%d %H:%M:%S.") + f"{t.microsecond // 1000:03d}", msg, stream])
+"""#
 
     /// Runs one command line with bash (pipefail) in `dir`, `$?` set to `previous`.
     static func run(_ command: String, in dir: String, previous: Int32) throws -> Run {
