@@ -384,7 +384,8 @@ public indirect enum JSONValue: Sendable {
     public var bool: Bool? { if case .bool(let b) = self { return b }; return nil }
     public var int: Int64? {
         guard case .number(let s) = self else { return nil }
-        return Int64(s) ?? Double(s).map { Int64($0.rounded()) }
+        // A number an Int64 cannot hold (1e999, found by the fuzzer) is no number here.
+        return Int64(s) ?? Double(s).flatMap(RecordParser.rounded)
     }
 
     public struct ParseError: Error {

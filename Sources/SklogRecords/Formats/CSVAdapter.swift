@@ -83,7 +83,11 @@ public final class CSVAdapter: FormatAdapter {
                 b.raw(name, json: text)
             case .string:
                 if name == "ts", let ms = Timestamp.parse(text.trimmingCharacters()) { b.timestamp("ts", ms) }
-                else if name == "ts", let epoch = Int64(text.trimmingCharacters()) { b.timestamp("ts", epoch > 100_000_000_000 ? epoch : epoch * 1000) }
+                else if name == "ts", let epoch = Int64(text.trimmingCharacters()),
+                        case let (ms, overflow) = epoch > 100_000_000_000 ? (epoch, false) : epoch.multipliedReportingOverflow(by: 1000), !overflow {
+                    // Epoch seconds or milliseconds; a value that overflows as ms (found by the fuzzer) is no time.
+                    b.timestamp("ts", ms)
+                }
                 else { b.string(name, text) }
             }
         }
