@@ -60,6 +60,7 @@ final class InvocationAssembler {
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
     let expiry = InvocationExpiry()
+    @exclusivity(unchecked) private var expiryCheckedAt: Int64 = 0
     static let lag: Int64 = 64
 
     /// Whether a skill logs its responses (SPEC 3: a missing response is an error only then),
@@ -163,7 +164,11 @@ final class InvocationAssembler {
     /// Finishes invocations reported more than `lag` lines before `line`.
     @inline(__always)
     func tick(line: Int64, sink: some RecordSink) {
-        expiry.expire(line: line) { finalize($0, sink: sink) }
+        // Every 64 lines is often enough (the limits are far larger); the test stays in line.
+        if line &- expiryCheckedAt >= 64 || line < expiryCheckedAt {
+            expiryCheckedAt = line
+            expiry.expire(line: line) { finalize($0, sink: sink) }
+        }
         guard reportedHead < reported.count else { return }
         while reportedHead < reported.count, reported[reportedHead].reportLine + Self.lag < line {
             let inv = reported[reportedHead]

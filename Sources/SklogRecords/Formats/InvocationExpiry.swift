@@ -15,7 +15,6 @@ final class InvocationExpiry {
     /// Open invocations in the order they were first seen.
     @exclusivity(unchecked) private var queue: [Invocation] = []
     @exclusivity(unchecked) private var head = 0
-    @exclusivity(unchecked) private var checkedAt: Int64 = 0
     /// Invocations being tracked (for tests: memory stays bounded).
     var tracked: Int { queue.count - head }
 
@@ -34,11 +33,9 @@ final class InvocationExpiry {
     }
 
     /// Invocations at the front of the queue that are done or silent too long; `close` finalizes.
+    /// Called every 64 lines.
     @inline(__always)
     func expire(line: Int64, close: (Invocation) -> Void) {
-        // Every 64 lines is often enough (the limits are far larger) and keeps the per-line cost nil.
-        guard line - checkedAt >= 64 || line < checkedAt else { return }
-        checkedAt = line
         var rotations = 0
         while head < queue.count {
             let inv = queue[head]
