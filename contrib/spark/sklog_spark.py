@@ -475,6 +475,8 @@ def ids_stage2(index, path, conf, ts_of):
     used = {}
 
     def key(mid, i):
+        if mid not in ts_of and mid.startswith("'"):
+            mid = mid[1:]      # a CSV cell protected from spreadsheets
         k = used.get(mid, 0)
         used[mid] = k + 1
         l = ts_of.get(mid) or [0]
