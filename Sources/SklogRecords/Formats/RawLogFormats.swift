@@ -107,3 +107,7 @@ extension LambdaTextAdapter: RawLogAdapter {}
 extension LambdaJSONAdapter: RawLogAdapter {}
 extension CloudWatchExportAdapter: RawLogAdapter {}
 extension SubscriptionAdapter: RawLogAdapter {}
+extension LogsTailAdapter: RawLogAdapter {}
+// These two hand each log event to a subscription adapter of their own.
+extension CloudWatchJSONAdapter: RawLogAdapter { var parser: LambdaLineParser { sub.parser } }
+extension InsightsCSVAdapter: RawLogAdapter { var parser: LambdaLineParser { sub.parser } }
