@@ -220,17 +220,17 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
         i++;
     } else {
         for (;;) {
-            SKIP_SPACE();
-            if (i >= n || p[i] != '"') return -1;
+            // Compact JSON has no spaces between tokens: look for them only when the expected
+            // byte is not there.
+            if (i >= n || p[i] != '"') { SKIP_SPACE(); if (i >= n || p[i] != '"') return -1; }
             long e = next_bit(m, nb, i + 1, 0);
             if (e < 0) return -1;
             sk_member mem;
             mem.ks = (uint32_t)(i + 1); mem.ke = (uint32_t)e; mem.escaped = 0; mem.unused = 0;
             i = (size_t)e + 1;
-            SKIP_SPACE();
-            if (i >= n || p[i] != ':') return -1;
+            if (i >= n || p[i] != ':') { SKIP_SPACE(); if (i >= n || p[i] != ':') return -1; }
             i++;
-            SKIP_SPACE();
+            if (i < n && p[i] <= 0x20) SKIP_SPACE();
             if (i >= n) return -1;
             uint8_t c = p[i];
             switch (c) {
@@ -268,6 +268,7 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
             }
             if (count >= cap) return -1;
             out[count++] = mem;
+            if (i < n && p[i] == ',') { i++; continue; }
             SKIP_SPACE();
             if (i >= n) return -1;
             if (p[i] == ',') { i++; continue; }
