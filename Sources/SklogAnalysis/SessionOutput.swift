@@ -121,13 +121,18 @@ public final class StartOrderedOutput {
     /// Heap entries are plain values; the session ID and bytes sit in `slots` (so that moving
     /// entries around never touches the buffers).
     struct Entry { var start: Int64; var seq: Int64; var slot: Int32 }
-    private lazy var heap = MinHeap<Entry>(by: { [unowned self] a, b in self.less(a, b) })
+    // A stored property, not `lazy`: mutating a lazy one goes through get and set, so every pop
+    // copied the whole heap (copy on write of a shared array).
+    private var heap = MinHeap<Entry>(by: { _, _ in false })
     private var slots: [(sessionId: String, bytes: [UInt8])] = []
     private var free: [Int32] = []
     private var seq: Int64 = 0
     public let out: OutputBuffer
 
-    public init(out: OutputBuffer) { self.out = out }
+    public init(out: OutputBuffer) {
+        self.out = out
+        heap = MinHeap<Entry>(by: { [unowned self] a, b in self.less(a, b) })
+    }
 
     @inline(__always) private func less(_ a: Entry, _ b: Entry) -> Bool {
         if a.start != b.start { return a.start < b.start }

@@ -50,14 +50,18 @@ public final class Sessionizer {
         }
     }
 
-    private var open: [UInt64: Open] = [:]
+    /// Open sessions by sessionId hash: an open-addressing table of 64-bit hashes (no SipHash
+    /// per record, as with a Dictionary) pointing into a slot array.
+    private var openIndex = HashMap64(capacity: 4096)
+    private var openSlots: [Open?] = []
+    private var freeSlots: [Int] = []
     private var idle = MinHeap<IdleEntry>()
     private var seq: Int64 = 0
     /// Open sessions in creation order (closed ones are skipped lazily): the oldest open start.
     private var openOrder: [Open] = []
     private var openHead = 0
     /// Recently closed session IDs (by hash), for counting reopened sessions.
-    private var closedAt: [UInt64: Int64] = [:]
+    private var closedAt = HashMap64(capacity: 4096)
     private var closedOrder: [(key: UInt64, ts: Int64)] = []
     private var closedHead = 0
     /// emitInStartOrder: the next session of openOrder to pass on (closed ones wait there).
@@ -85,7 +89,7 @@ public final class Sessionizer {
             return
         }
         let key = r.hash(r.sessionId)
-        var o = open[key]
+        var o = openGet(key)
         if let x = o, !r.withBytes(r.sessionId, { Interner.same(x.session.sessionId, $0) }) {
             // Two session IDs with the same 64-bit hash: keep them apart by closing the older.
             close(x, by: .endOfInput)
@@ -106,7 +110,7 @@ public final class Sessionizer {
 
     /// Closes every open session (end of input) and passes on everything still held.
     public func finish() {
-        let rest = open.values.sorted { $0.seq < $1.seq }
+        let rest = openSlots.compactMap { $0 }.sorted { $0.seq < $1.seq }
         for o in rest { close(o, by: .endOfInput) }
         release(all: true)
     }
@@ -130,9 +134,28 @@ public final class Sessionizer {
     }
 
     /// Number of open sessions.
-    public var openSessions: Int { open.count }
+    public var openSessions: Int { openIndex.count }
 
     // MARK: Internals
+
+    @inline(__always) private func openGet(_ key: UInt64) -> Open? {
+        guard let i = openIndex[key] else { return nil }
+        return openSlots[Int(i)]
+    }
+
+    private func openSet(_ key: UInt64, _ o: Open) {
+        if let i = openIndex[key] { openSlots[Int(i)] = o; return }
+        let i: Int
+        if let f = freeSlots.popLast() { i = f; openSlots[i] = o } else { i = openSlots.count; openSlots.append(o) }
+        openIndex.insert(key, Int64(i))
+    }
+
+    private func openRemove(_ key: UInt64) {
+        guard let i = openIndex[key] else { return }
+        openSlots[Int(i)] = nil
+        freeSlots.append(Int(i))
+        openIndex.remove(key)
+    }
 
     private func start(_ r: Record, key: UInt64) -> Open {
         seq += 1
@@ -146,7 +169,7 @@ public final class Sessionizer {
         let o = Open(session: sess, seq: seq, key: key, lastTs: r.ts)
         o.session.messageIds.reserveCapacity(4)
         o.session.turns.reserveCapacity(4)
-        open[key] = o
+        openSet(key, o)
         openOrder.append(o)
         idle.push(IdleEntry(deadline: r.ts &+ options.idleTimeoutMs, seq: seq, key: key))
         return o
@@ -191,14 +214,14 @@ public final class Sessionizer {
     private func close(_ o: Open, by how: SessionEnd) {
         guard !o.closed else { return }
         o.closed = true
-        if let cur = open[o.key], cur === o { open[o.key] = nil }
+        if let cur = openGet(o.key), cur === o { openRemove(o.key) }
         // Move the session out (the Open object may live on in openOrder for a while).
         var s = o.session
         o.session = Sessionizer.emptySession
         s.endedBy = how
         s.outcome = SessionOutcome.of(endReason: s.endReason, lastTurn: s.turns.last)
         s.friction = Friction.events(for: s, options: options)
-        closedAt[o.key] = now
+        closedAt.insert(o.key, now)
         closedOrder.append((o.key, now))
         sessionCount += 1
         if emitInStartOrder {
@@ -216,7 +239,7 @@ public final class Sessionizer {
         let limit = options.idleTimeoutMs
         while let top = idle.min, top.deadline < now {
             idle.pop()
-            guard let o = open[top.key], o.seq == top.seq else { continue }
+            guard let o = openGet(top.key), o.seq == top.seq else { continue }
             if now - o.lastTs > limit {
                 close(o, by: .idleTimeout)
             } else {
@@ -229,7 +252,7 @@ public final class Sessionizer {
         let horizon = now &- options.reopenWindowMs
         while closedHead < closedOrder.count && closedOrder[closedHead].ts < horizon {
             let e = closedOrder[closedHead]
-            if closedAt[e.key] == e.ts { closedAt[e.key] = nil }
+            if closedAt[e.key] == e.ts { closedAt.remove(e.key) }
             closedHead += 1
         }
         if closedHead > 65536 && closedHead * 2 > closedOrder.count { closedOrder.removeFirst(closedHead); closedHead = 0 }

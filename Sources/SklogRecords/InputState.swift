@@ -23,6 +23,7 @@ final class InputState: RecordSink {
     /// When the current chunk was parsed ahead by the decoding thread: its lines, and where we are.
     @exclusivity(unchecked) var preparsed: PreparsedLines? = nil
     @exclusivity(unchecked) var preIndex = 0
+    @exclusivity(unchecked) var preRecord = 0
     @exclusivity(unchecked) var lineNumber: Int64 = 0
     /// Records not yet released: those that arrived in order (sorted, consumed from `head`), and
     /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
@@ -112,7 +113,7 @@ final class InputState: RecordSink {
             pos = 0
             stream.accounting.bytesDecoded += Int64(c.count)
             if adapter == nil { try recognize(c) }
-            if let p = c.preparsed as? PreparsedLines { preparsed = p; preIndex = 0 }
+            if let p = c.preparsed as? PreparsedLines { preparsed = p; preIndex = 0; preRecord = 0 }
         }
         let c = chunk!
         let bytes = c.bytes
@@ -123,9 +124,10 @@ final class InputState: RecordSink {
                 lineNumber += 1
                 switch item {
                 case .empty: continue
-                case .record(var r):
-                    r.line = lineNumber
-                    accept(r)
+                case .record:
+                    p.records[preRecord].line = lineNumber
+                    accept(p.records[preRecord])
+                    preRecord += 1
                 case .reject(let reason, let start, let end, let detail):
                     reject(reason, line: lineNumber, text: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), detail: detail)
                 }
@@ -175,7 +177,7 @@ final class InputState: RecordSink {
         }
         // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
         // chunks ahead when it has nothing to decode.
-        if adapter is NDJSONAdapter { for p in parts { stream.prefetcher.setPreparser(p) { PreparsedLines($0) } } }
+        if adapter is NDJSONAdapter && stream.options.parseAhead { for p in parts { stream.prefetcher.setPreparser(p) { PreparsedLines($0) } } }
     }
 
     // MARK: RecordSink
@@ -199,8 +201,11 @@ final class InputState: RecordSink {
         // Records mostly arrive in order: those are appended; the others go to the heap.
         if head >= pending.count || !RecordOrder.before(r, pending[pending.count - 1]) {
             pending.append(r)
+            pending[pending.count - 1].input = Int32(index)
         } else {
-            stragglers.push(r)
+            var s = r
+            s.input = Int32(index)
+            stragglers.push(s)
         }
     }
 
@@ -215,18 +220,21 @@ final class InputState: RecordSink {
 
 /// The lines of one chunk of canonical NDJSON, parsed by the decoding thread ahead of the
 /// consumer: one item per line, in order (records copy their bytes; rejects point into the chunk).
+/// Records are parsed in place into `records` (in line order), never moved around in an enum.
 final class PreparsedLines {
     enum Item {
         case empty
-        case record(Record)
+        case record
         case reject(RejectReason, Int, Int, String?)
     }
     var items: [Item] = []
+    var records: [Record] = []
 
     init(_ c: LineChunk) {
         let bytes = c.bytes
         guard let base = bytes.baseAddress else { return }
         items.reserveCapacity(c.count / 512 + 16)
+        records.reserveCapacity(c.count / 512 + 16)
         var pos = 0
         while pos < c.count {
             let (start, e, next) = Self.nextLine(base, pos, c.count)
@@ -236,9 +244,15 @@ final class PreparsedLines {
                 continue
             }
             if e == start { items.append(.empty); continue }
+            records.append(Record(storage: [], lineLength: 0))
+            let k = records.count - 1
             do {
-                items.append(.record(try RecordParser.parse(UnsafeRawBufferPointer(start: base + start, count: e - start))))
+                try records.withUnsafeMutableBufferPointer { (buf) throws(RecordReject) in
+                    try RecordParser.parse(UnsafeRawBufferPointer(start: base + start, count: e - start), into: buf.baseAddress! + k)
+                }
+                items.append(.record)
             } catch {
+                records.removeLast()
                 items.append(.reject(error.reason, start, e, error.detail))
             }
         }

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import CSklogScan
 
 /// Why a line was not turned into a record. Counted by reason in the end-of-run accounting.
 public struct RejectReason: Hashable, Sendable, CustomStringConvertible {
@@ -71,125 +72,173 @@ public enum RecordParser {
     }
 
     /// Parses `line` (one JSON object). Takes ownership of a copy of the bytes.
+    /// The SIMD scan (CSklogScan) finds the members of almost every line; the lines it declines
+    /// (syntax errors, very long lines) go through the byte-at-a-time walk, which gives the same
+    /// records and the detailed error messages.
     public static func parse(_ line: UnsafeRawBufferPointer) throws(RecordReject) -> Record {
+        var r = Record(storage: [], lineLength: 0)
+        try withUnsafeMutablePointer(to: &r) { (p) throws(RecordReject) in try parse(line, into: p) }
+        return r
+    }
+
+    /// Parses `line` into the record at `dst` (filled in place: a record is a few hundred bytes,
+    /// and every copy of it costs). On a reject, `dst` is left partly filled.
+    public static func parse(_ line: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<Record>) throws(RecordReject) {
+        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else { return try parseByteAtATime(line, into: dst) }
+        var flags: UInt32 = 0
+        try withUnsafeTemporaryAllocation(of: sk_member.self, capacity: 96) { (members) throws(RecordReject) in
+            let n = Int(sk_scan_object(base, line.count, members.baseAddress!, 96, &flags))
+            if n < 0 { return try parseByteAtATime(line, into: dst) }
+            if flags & UInt32(SK_FLAG_NOT_ASCII) != 0, let problem = TextCheck.check(line) {
+                throw RecordReject(reason: problem == .nul ? .nulByte : .invalidUTF8, detail: nil)
+            }
+            var b = Builder(line, dst)
+            for m in members.prefix(n) {
+                b.member(Int(m.ks), Int(m.ke), JSONValueKind(rawValue: m.kind)!, Int(m.vs), Int(m.ve), escaped: m.escaped != 0)
+            }
+            try b.finish()
+        }
+    }
+
+    /// The byte-at-a-time parse: the reference for what the SIMD scan accepts, and the error messages.
+    static func parseByteAtATime(_ line: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<Record>) throws(RecordReject) {
         if let problem = TextCheck.check(line) {
             throw RecordReject(reason: problem == .nul ? .nulByte : .invalidUTF8, detail: nil)
         }
-        var rec = Record(storage: [], lineLength: line.count)
-        var extra: [UInt8] = []  // decoded strings with escapes, appended after the line
-        var haveTs = false
-        var tsBad = false
+        var b = Builder(line, dst)
         do {
-            do {
-                let all = line
-                var sc = JSONScanner(all)
-                let base = sc.base
-                try sc.members { ks, ke, kind, vs, ve in
-                    let k = key(base + ks, ke - ks)
-                    if k == .other { return }
-                    // A string field: its range, decoded if it has escapes.
-                    func str() -> Field {
-                        guard kind == .string else { return .absent }
-                        if memchr(base + vs, 0x5c, ve - vs) == nil { return Field(start: Int32(vs), count: Int32(ve - vs)) }
-                        let at = all.count + extra.count
-                        JSONText.unescape(UnsafeRawBufferPointer(start: base + vs, count: ve - vs), into: &extra)
-                        return Field(start: Int32(at), count: Int32(all.count + extra.count - at))
-                    }
-                    func raw() -> Field { kind == .object ? Field(start: Int32(vs), count: Int32(ve - vs)) : .absent }
-                    func flag() -> TriState { kind == .bool ? (base[vs] == 0x74 ? .yes : .no) : .unknown }
-                    func number() -> Int64 {
-                        guard kind == .number else {
-                            if kind == .string, let v = parseNumber(base + vs, ve - vs) { return v }
-                            return -1
-                        }
-                        return parseNumber(base + vs, ve - vs) ?? -1
-                    }
-                    switch k {
-                    case .ts:
-                        haveTs = kind != .null
-                        if kind == .string, let t = Timestamp.parse(UnsafeRawBufferPointer(start: base + vs, count: ve - vs)) {
-                            rec.ts = t
-                            rec.tsValue = Field(start: Int32(vs - 1), count: Int32(ve - vs + 2))
-                            rec.tsCanonical = ve - vs == 24 && base[vs + 23] == 0x5a && base[vs + 19] == 0x2e && base[vs + 10] == 0x54
-                        } else if kind == .number, let t = parseNumber(base + vs, ve - vs) {
-                            rec.ts = t  // epoch milliseconds
-                            rec.tsValue = Field(start: Int32(vs), count: Int32(ve - vs))
-                            rec.tsCanonical = false
-                        } else if kind != .null { tsBad = true }
-                    case .messageId:
-                        if kind == .number { rec.messageId = Field(start: Int32(vs), count: Int32(ve - vs)) } else { rec.messageId = str() }
-                    case .sessionId: rec.sessionId = str()
-                    case .userId: rec.userId = str()
-                    case .skillId: rec.skillId = str()
-                    case .deviceId: rec.deviceId = str()
-                    case .stage: rec.stage = str()
-                    case .locale: rec.locale = str()
-                    case .skillType: rec.skillType = str()
-                    case .requestType: rec.requestType = str()
-                    case .intent: rec.intent = str()
-                    case .slots: rec.slots = raw()
-                    case .utterance: rec.utterance = str()
-                    case .confidence:
-                        if kind == .string {
-                            let n = ve - vs
-                            let p = base + vs
-                            if n == 4 && memcmp(p, "HIGH", 4) == 0 { rec.confidence = .high }
-                            else if n == 6 && memcmp(p, "MEDIUM", 6) == 0 { rec.confidence = .medium }
-                            else if n == 3 && memcmp(p, "LOW", 3) == 0 { rec.confidence = .low }
-                        }
-                    case .latencyMs: rec.latencyMs = number()
-                    case .latencySource: rec.latencySource = str()
-                    case .outcome:
-                        if kind == .string {
-                            let n = ve - vs
-                            let p = base + vs
-                            if n == 7 && memcmp(p, "success", 7) == 0 { rec.outcome = .success }
-                            else if n == 5 && memcmp(p, "error", 5) == 0 { rec.outcome = .error }
-                            else if n == 11 && memcmp(p, "no_response", 11) == 0 { rec.outcome = .noResponse }
-                        }
-                    case .errorType: rec.errorType = str()
-                    case .endSession: rec.endSession = flag()
-                    case .reprompt: rec.reprompt = flag()
-                    case .speechMs: rec.speechMs = number()
-                    case .bargeIn: rec.bargeIn = flag()
-                    case .unhandled: rec.unhandled = flag()
-                    case .reason: rec.reason = str()
-                    case .namespace: rec.namespace = str()
-                    case .name: rec.name = str()
-                    case .endpointId: rec.endpointId = str()
-                    case .correlationToken: rec.correlationToken = str()
-                    case .state: rec.state = raw()
-                    case .ispAction: rec.ispAction = str()
-                    case .productId: rec.productId = str()
-                    case .productType: rec.productType = str()
-                    case .purchaseResult: rec.purchaseResult = str()
-                    case .offerHeard: rec.offerHeard = flag()
-                    case .trial: rec.trial = flag()
-                    case .grantType: rec.grantType = str()
-                    case .via: rec.via = str()
-                    case .lambdaRequestId: rec.lambdaRequestId = str()
-                    case .src: rec.src = str()
-                    case .other: break
-                    }
-                }
-                sc.skipSpace()
-                if sc.pos != sc.count { throw JSONScanError(offset: sc.pos, message: "text after the object") }
-            }
+            var sc = JSONScanner(line)
+            try sc.members { ks, ke, kind, vs, ve in b.member(ks, ke, kind, vs, ve, escaped: nil) }
+            sc.skipSpace()
+            if sc.pos != sc.count { throw JSONScanError(offset: sc.pos, message: "text after the object") }
         } catch let e as JSONScanError {
             throw RecordReject(reason: .invalidJSON, detail: "\(e.message) at column \(e.offset + 1)")
         } catch {
             throw RecordReject(reason: .invalidJSON, detail: nil)
         }
-        if !haveTs { throw RecordReject(reason: .missingTs, detail: nil) }
-        if tsBad { throw RecordReject(reason: .invalidTs, detail: nil) }
-        if !rec.messageId.isPresent || rec.messageId.count == 0 { throw RecordReject(reason: .missingMessageId, detail: nil) }
-        var storage = [UInt8](unsafeUninitializedCapacity: line.count + extra.count) { buf, n in
-            if line.count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: line.baseAddress!, byteCount: line.count) }
-            n = line.count
+        try b.finish()
+    }
+
+    /// Fills a record from the members of its line, in order (a later duplicate key wins).
+    struct Builder {
+        let all: UnsafeRawBufferPointer
+        let base: UnsafePointer<UInt8>
+        let rec: UnsafeMutablePointer<Record>
+        var extra: [UInt8] = []  // decoded strings with escapes, appended after the line
+        var haveTs = false
+        var tsBad = false
+
+        init(_ line: UnsafeRawBufferPointer, _ dst: UnsafeMutablePointer<Record>) {
+            all = line
+            base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+            rec = dst
+            rec.pointee = Record(storage: [], lineLength: line.count)
         }
-        if !extra.isEmpty { storage.append(contentsOf: extra) }
-        rec.storage = storage
-        return rec
+
+        /// `escaped`: whether a string value has a backslash (nil: not known, look).
+        @inline(__always)
+        mutating func member(_ ks: Int, _ ke: Int, _ kind: JSONValueKind, _ vs: Int, _ ve: Int, escaped: Bool?) {
+            let k = key(base + ks, ke - ks)
+            if k == .other { return }
+            let base = self.base
+            // A string field: its range, decoded if it has escapes.
+            func str() -> Field {
+                guard kind == .string else { return .absent }
+                if !(escaped ?? (memchr(base + vs, 0x5c, ve - vs) != nil)) { return Field(start: Int32(vs), count: Int32(ve - vs)) }
+                let at = all.count + extra.count
+                JSONText.unescape(UnsafeRawBufferPointer(start: base + vs, count: ve - vs), into: &extra)
+                return Field(start: Int32(at), count: Int32(all.count + extra.count - at))
+            }
+            func raw() -> Field { kind == .object ? Field(start: Int32(vs), count: Int32(ve - vs)) : .absent }
+            func flag() -> TriState { kind == .bool ? (base[vs] == 0x74 ? .yes : .no) : .unknown }
+            func number() -> Int64 {
+                guard kind == .number else {
+                    if kind == .string, let v = parseNumber(base + vs, ve - vs) { return v }
+                    return -1
+                }
+                return parseNumber(base + vs, ve - vs) ?? -1
+            }
+        switch k {
+        case .ts:
+            haveTs = kind != .null
+            if kind == .string, let t = Timestamp.parse(UnsafeRawBufferPointer(start: base + vs, count: ve - vs)) {
+                rec.pointee.ts = t
+                rec.pointee.tsValue = Field(start: Int32(vs - 1), count: Int32(ve - vs + 2))
+                rec.pointee.tsCanonical = ve - vs == 24 && base[vs + 23] == 0x5a && base[vs + 19] == 0x2e && base[vs + 10] == 0x54
+            } else if kind == .number, let t = parseNumber(base + vs, ve - vs) {
+                rec.pointee.ts = t  // epoch milliseconds
+                rec.pointee.tsValue = Field(start: Int32(vs), count: Int32(ve - vs))
+                rec.pointee.tsCanonical = false
+            } else if kind != .null { tsBad = true }
+        case .messageId:
+            if kind == .number { rec.pointee.messageId = Field(start: Int32(vs), count: Int32(ve - vs)) } else { rec.pointee.messageId = str() }
+        case .sessionId: rec.pointee.sessionId = str()
+        case .userId: rec.pointee.userId = str()
+        case .skillId: rec.pointee.skillId = str()
+        case .deviceId: rec.pointee.deviceId = str()
+        case .stage: rec.pointee.stage = str()
+        case .locale: rec.pointee.locale = str()
+        case .skillType: rec.pointee.skillType = str()
+        case .requestType: rec.pointee.requestType = str()
+        case .intent: rec.pointee.intent = str()
+        case .slots: rec.pointee.slots = raw()
+        case .utterance: rec.pointee.utterance = str()
+        case .confidence:
+            if kind == .string {
+                let n = ve - vs
+                let p = base + vs
+                if n == 4 && memcmp(p, "HIGH", 4) == 0 { rec.pointee.confidence = .high }
+                else if n == 6 && memcmp(p, "MEDIUM", 6) == 0 { rec.pointee.confidence = .medium }
+                else if n == 3 && memcmp(p, "LOW", 3) == 0 { rec.pointee.confidence = .low }
+            }
+        case .latencyMs: rec.pointee.latencyMs = number()
+        case .latencySource: rec.pointee.latencySource = str()
+        case .outcome:
+            if kind == .string {
+                let n = ve - vs
+                let p = base + vs
+                if n == 7 && memcmp(p, "success", 7) == 0 { rec.pointee.outcome = .success }
+                else if n == 5 && memcmp(p, "error", 5) == 0 { rec.pointee.outcome = .error }
+                else if n == 11 && memcmp(p, "no_response", 11) == 0 { rec.pointee.outcome = .noResponse }
+            }
+        case .errorType: rec.pointee.errorType = str()
+        case .endSession: rec.pointee.endSession = flag()
+        case .reprompt: rec.pointee.reprompt = flag()
+        case .speechMs: rec.pointee.speechMs = number()
+        case .bargeIn: rec.pointee.bargeIn = flag()
+        case .unhandled: rec.pointee.unhandled = flag()
+        case .reason: rec.pointee.reason = str()
+        case .namespace: rec.pointee.namespace = str()
+        case .name: rec.pointee.name = str()
+        case .endpointId: rec.pointee.endpointId = str()
+        case .correlationToken: rec.pointee.correlationToken = str()
+        case .state: rec.pointee.state = raw()
+        case .ispAction: rec.pointee.ispAction = str()
+        case .productId: rec.pointee.productId = str()
+        case .productType: rec.pointee.productType = str()
+        case .purchaseResult: rec.pointee.purchaseResult = str()
+        case .offerHeard: rec.pointee.offerHeard = flag()
+        case .trial: rec.pointee.trial = flag()
+        case .grantType: rec.pointee.grantType = str()
+        case .via: rec.pointee.via = str()
+        case .lambdaRequestId: rec.pointee.lambdaRequestId = str()
+        case .src: rec.pointee.src = str()
+        case .other: break
+        }
+        }
+
+        func finish() throws(RecordReject) {
+            if !haveTs { throw RecordReject(reason: .missingTs, detail: nil) }
+            if tsBad { throw RecordReject(reason: .invalidTs, detail: nil) }
+            if !rec.pointee.messageId.isPresent || rec.pointee.messageId.count == 0 { throw RecordReject(reason: .missingMessageId, detail: nil) }
+            let line = all, extra = self.extra
+            var storage = [UInt8](unsafeUninitializedCapacity: line.count + extra.count) { buf, n in
+                if line.count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: line.baseAddress!, byteCount: line.count) }
+                n = line.count
+            }
+            if !extra.isEmpty { storage.append(contentsOf: extra) }
+            rec.pointee.storage = storage
+        }
     }
 
     /// A JSON number (or numeric string) rounded to the nearest integer; nil if not a number.

@@ -26,6 +26,11 @@ public struct StreamOptions {
     public var rejectMessages = 10
     /// The name standard input goes by in `src` and messages (`--stdin-name`).
     public var stdinName = "stdin"
+    /// Decoded chunk size in bytes (nil: the default, about 1 MiB). Results never depend on it.
+    public var chunkSize: Int? = nil
+    /// Whether the decoding thread may parse canonical NDJSON ahead of the consumer when it has
+    /// nothing to decode (both cores busy). Results never depend on it.
+    public var parseAhead = true
     public init() {}
 }
 
@@ -53,7 +58,7 @@ public final class RecordStream {
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
         names = paths.map { $0 == "-" ? options.stdinName : $0 }
-        prefetcher = Prefetcher(readers: readers)
+        prefetcher = Prefetcher(readers: readers, chunkSize: options.chunkSize)
         rejectMessagesLeft = options.rejectMessages
         stageBytes = options.stage.map { Array($0.utf8) }
         localeBytes = options.locale.map { Array($0.utf8) }
