@@ -107,18 +107,7 @@ public enum SVGChart {
         }
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            var d = ""
-            var pen = false
-            for (i, v) in sr.values.enumerated() {
-                guard let v else { pen = false; continue }
-                d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
-                pen = true
-            }
-            if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
-            for (i, v) in sr.values.enumerated() {
-                guard let v else { continue }
-                s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(compact(v))"))</title></circle>"
-            }
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: compact)
         }
         // Legend.
         var lx = l
@@ -132,6 +121,25 @@ public enum SVGChart {
     }
 
     /// A duration: 50 ms, 1.5 s.
+    /// One series as a path (broken where a value is missing) with a dot and tooltip per value.
+    static func polyline(_ sr: (name: String, values: [Double?]), labels: [String], color: String,
+                         x: (Int) -> Double, y: (Double) -> Double, value: (Double) -> String) -> String {
+        var s = ""
+        var d = ""
+        var pen = false
+        for (i, v) in sr.values.enumerated() {
+            guard let v else { pen = false; continue }
+            d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
+            pen = true
+        }
+        if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
+        for (i, v) in sr.values.enumerated() {
+            guard let v else { continue }
+            s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(value(v))"))</title></circle>"
+        }
+        return s
+    }
+
     public static func duration(_ ms: Double) -> String {
         ms >= 1000 ? MetricNumber.decimal(ms / 1000, places: 2) + " s" : MetricNumber.decimal(ms, places: ms < 10 ? 1 : 0) + " ms"
     }
@@ -180,18 +188,7 @@ public enum SVGChart {
         var legend: [(String, String)] = []
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            var d = ""
-            var pen = false
-            for (i, v) in sr.values.enumerated() {
-                guard let v else { pen = false; continue }
-                d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
-                pen = true
-            }
-            if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
-            for (i, v) in sr.values.enumerated() {
-                guard let v else { continue }
-                s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(duration(v))"))</title></circle>"
-            }
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: duration)
             // The latest value, labelled at the right edge.
             if let (i, v) = sr.values.enumerated().reversed().first(where: { $0.element != nil }).map({ ($0.offset, $0.element!) }) {
                 s += "<line x1=\"\(num(x(i)))\" x2=\"\(num(l + pw + 4))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"\(color)\" stroke-dasharray=\"3 3\"/>"
