@@ -27,11 +27,22 @@ public final class InsightsCSVAdapter: FormatAdapter {
         if !pending.isEmpty {
             pending.append(0x0a)
             pending.append(contentsOf: line)
-            let row = pending
-            row.withUnsafeBytes { handle($0, number: pendingLine, sink: sink) }
+            // Quotes inside a quoted cell are doubled: the row ends on the line that makes
+            // their count even (split once then, not once per line of a long message).
+            if Self.quotes(line) & 1 == 1 {
+                let row = pending
+                row.withUnsafeBytes { handle($0, number: pendingLine, sink: sink) }
+            }
             return
         }
         handle(line, number: number, sink: sink)
+    }
+
+    @inline(__always)
+    static func quotes(_ b: UnsafeRawBufferPointer) -> Int {
+        var n = 0
+        for c in b where c == 0x22 { n += 1 }
+        return n
     }
 
     private var separator: UInt8 = 0x2c
