@@ -18,6 +18,7 @@ import Testing
     /// Commands left out, each with the reason.
     static let notRun: [(prefix: String, why: String)] = [
         ("scripts/", "development scripts: CI runs them itself"),
+        ("contrib/spark/test.sh", "the Spark tests: SparkTests runs them"),
         ("export PATH=", "the test puts the tools on PATH"),
         ("sklog-gen --records 2000000 ", "the W1 benchmark input: minutes in a debug build; scripts/bench makes it"),
         ("aws ", "AWS CLI calls need an account: the fixture writes the files they would (tail.log, events.json, ...)"),
