@@ -18,21 +18,7 @@ import Testing
     }()
 
     static func bash(_ script: String) throws -> Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/bash")
-        p.arguments = ["-c", script]
-        var env = ProcessInfo.processInfo.environment
-        env["PATH"] = prefix + "/bin:/usr/bin:/bin"
-        env["MANWIDTH"] = "80"
-        env["MAN_KEEP_FORMATTING"] = nil
-        p.environment = env
-        let o = Pipe(), e = Pipe()
-        p.standardOutput = o
-        p.standardError = e
-        try p.run()
-        let (out, err) = Run.drain(o, e)
-        p.waitUntilExit()
-        return Run(status: p.terminationStatus, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self), out: out)
+        try sh(script, shell: "/bin/bash", environment: ["PATH": prefix + "/bin:/usr/bin:/bin", "MANWIDTH": "80", "MAN_KEEP_FORMATTING": nil])
     }
 
     @Test(.enabled(if: manualToolBuilt)) func installsToolsPagesAndCompletions() throws {

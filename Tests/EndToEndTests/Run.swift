@@ -77,12 +77,15 @@ func gzip(_ data: Data) throws -> Data {
     return d
 }
 
-func sh(_ script: String) throws -> Run {
+/// Runs a script with the tools on PATH; `shell` and `environment` (set over this process's) let a
+/// test pick bash or its own PATH.
+func sh(_ script: String, shell: String = "/bin/sh", environment: [String: String?] = [:]) throws -> Run {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.executableURL = URL(fileURLWithPath: shell)
     p.arguments = ["-c", script]
     var env = ProcessInfo.processInfo.environment
     env["PATH"] = Run.binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
+    for (k, v) in environment { env[k] = v }
     p.environment = env
     let o = Pipe(), e = Pipe()
     p.standardOutput = o
