@@ -103,6 +103,7 @@ public struct InputOptions: ParsableArguments {
         // Benchmark knobs (scripts/bench --many-files, docs/performance.md); results never depend on them.
         o.decodeAhead = Self.environmentInt("SKLOG_DECODE_AHEAD")
         o.decodeThreads = Self.environmentInt("SKLOG_DECODE_THREADS")
+        o.chunkSize = Self.environmentInt("SKLOG_CHUNK_SIZE").map { max(4096, $0) }
         return o
     }
 

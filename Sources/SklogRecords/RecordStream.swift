@@ -32,8 +32,8 @@ public struct StreamOptions {
     /// nothing to decode (both cores busy). Results never depend on it.
     public var parseAhead = true
     /// Decoded chunks kept ready per input (a file, or the parts of one exported stream, whose
-    /// next file is inflated while the current one is parsed); nil: the default (3). Results
-    /// never depend on it.
+    /// next file is inflated while the current one is parsed); nil: the default (`Prefetcher`:
+    /// 3, or 1 with more than 8 inputs). Results never depend on it.
     public var decodeAhead: Int? = nil
     /// Decoding threads (nil: one core less than the machine has). Results never depend on it.
     public var decodeThreads: Int? = nil
@@ -65,7 +65,7 @@ public final class RecordStream {
         for p in paths { readers.append(try ChunkReader(path: p)) }
         names = paths.map { $0 == "-" ? options.stdinName : $0 }
         prefetcher = Prefetcher(readers: readers, lanes: expanded.groups, chunkSize: options.chunkSize,
-                                depth: options.decodeAhead ?? 3, threads: options.decodeThreads)
+                                depth: options.decodeAhead, threads: options.decodeThreads)
         rejectMessagesLeft = options.rejectMessages
         stageBytes = options.stage.map { Array($0.utf8) }
         localeBytes = options.locale.map { Array($0.utf8) }
