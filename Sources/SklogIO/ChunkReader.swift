@@ -45,7 +45,10 @@ public struct InputError: Error, CustomStringConvertible, Sendable {
 public final class ChunkReader {
     public let path: String
     public let displayName: String
-    private let fd: Int32
+    /// -1 while a regular file is not being read: it is opened (and checked) in `init`, closed,
+    /// and opened again on the first read, then closed at its end, so that an export of thousands
+    /// of files does not hold a descriptor for each (the usual limit is 1,024).
+    private var fd: Int32
     private let ownsFD: Bool
     private var decoder: StreamDecoder?
     private var inBuf = ChunkReader.none
@@ -97,8 +100,10 @@ public final class ChunkReader {
                 close(f)
                 throw InputError(path: path, message: "is a directory")
             }
-            fd = f; ownsFD = true; displayName = path
+            ownsFD = true; displayName = path
             fileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
+            // Pipes and devices stay open: their bytes would be lost.
+            if fileSize != nil { close(f); fd = -1 } else { fd = f }
         }
         // Buffers are allocated on the first read and given back at the end (`releaseBuffers`),
         // so that hundreds of small inputs opened at once cost memory only while being read.
@@ -106,8 +111,13 @@ public final class ChunkReader {
     }
 
     deinit {
-        if ownsFD { close(fd) }
+        closeFile()
         releaseBuffers()
+    }
+
+    private func closeFile() {
+        if ownsFD && fd >= 0 { close(fd) }
+        if ownsFD { fd = -1 }
     }
 
     private let readBufferSize: Int
@@ -123,6 +133,16 @@ public final class ChunkReader {
     }
 
     private func fillInput() {
+        if eofRaw { return }
+        if fd < 0 {
+            let f = open(path, O_RDONLY | O_CLOEXEC)
+            if f < 0 {
+                readError = InputError(path: displayName, message: "cannot open: \(String(cString: strerror(errno)))")
+                eofRaw = true
+                return
+            }
+            fd = f
+        }
         if inBuf.baseAddress == nil { inBuf = .allocate(byteCount: readBufferSize, alignment: 16) }
         if inStart == inEnd { inStart = 0; inEnd = 0 }
         if inStart > 0 && inEnd == inBuf.count {
@@ -136,9 +156,10 @@ public final class ChunkReader {
                 if errno == EINTR { continue }
                 readError = InputError(path: displayName, message: "read error: \(String(cString: strerror(errno)))")
                 eofRaw = true
+                closeFile()
                 return
             }
-            if n == 0 { eofRaw = true } else { inEnd += n; bytesRead += Int64(n) }
+            if n == 0 { eofRaw = true; closeFile() } else { inEnd += n; bytesRead += Int64(n) }
             return
         }
     }
