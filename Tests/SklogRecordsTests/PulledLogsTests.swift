@@ -187,6 +187,16 @@ extension Array where Element == UInt8 {
         try checkPulledFixture(try RawRun.text(s), srcP1: "in1.log:2", sourceLabel: "ascending")
     }
 
+    @Test func aLiteralQuoteAfterAMultiLineMessage() throws {
+        // A column after the message with a quote inside it (`x"y`, literal: not at the cell's
+        // start). The message's closing line `",STREAM,GROUP,x"y` has an even number of quotes,
+        // yet it ends the row.
+        let text = PulledFixture.insightsCSV().replacingOccurrences(of: "@log\n", with: "@log,note\n")
+            .replacingOccurrences(of: ":/aws/lambda/space-facts\n", with: ":/aws/lambda/space-facts,x\"y\n")
+        #expect(text.contains("space-facts,x\"y\n2026-11-24 10:00:05.398,"))
+        try checkPulledFixture(try RawRun.text(text), sourceLabel: "Insights CSV with a literal quote")
+    }
+
     @Test func unterminatedQuotedCell() throws {
         let text = PulledFixture.insightsCSV()
         // The last row (P1's START, the oldest) is cut inside its quoted message.
