@@ -4,29 +4,31 @@ import SklogIO
 @testable import SklogRecords
 
 /// Checks the four records of `PulledFixture` against the values worked out by hand there.
-func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil, sourceLabel: Comment) throws {
+/// `ts`: the records' times P1-P4 (START's, unless the input has them only to the second).
+func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil, sourceLabel: Comment,
+                        ts: [String] = ["2026-11-24T10:00:00.100Z", "2026-11-24T10:00:02.000Z", "2026-11-24T10:00:05.300Z", "2026-11-24T10:00:05.310Z"]) throws {
     #expect(r.rejectedTotal == 0, sourceLabel)
     #expect(r.records.count == 4, sourceLabel)
     let p1 = try #require(r.record("P1"), sourceLabel), p2 = try #require(r.record("P2"), sourceLabel)
     let p3 = try #require(r.record("P3"), sourceLabel), p4 = try #require(r.record("P4"), sourceLabel)
-    #expect(p1["ts"] as? String == "2026-11-24T10:00:00.100Z", sourceLabel)  // START's time, not the envelope line's
+    #expect(p1["ts"] as? String == ts[0], sourceLabel)  // START's time, not the envelope line's
     #expect(p1["latencyMs"] as? Int == 413, sourceLabel)                      // REPORT 412.60 ms
     #expect(p1["latencySource"] as? String == "lambda", sourceLabel)
     #expect(p1["outcome"] as? String == "success", sourceLabel)
     #expect(p1["errorType"] == nil, sourceLabel)
     #expect(jsonEqual(p1["slots"], ["planet": "mars"]), sourceLabel)
     #expect(p1["lambdaRequestId"] as? String == "11111111-1111-4111-8111-111111111111", sourceLabel)
-    #expect(p2["ts"] as? String == "2026-11-24T10:00:02.000Z", sourceLabel)
+    #expect(p2["ts"] as? String == ts[1], sourceLabel)
     #expect(p2["errorType"] as? String == "NoHandler", sourceLabel)
     #expect(p2["outcome"] as? String == "error", sourceLabel)
     #expect(p2["latencyMs"] as? Int == 20, sourceLabel)
-    #expect(p3["ts"] as? String == "2026-11-24T10:00:05.300Z", sourceLabel)
+    #expect(p3["ts"] as? String == ts[2], sourceLabel)
     #expect(p3["latencyMs"] as? Int == 397, sourceLabel)                      // 95.12 + 301.40 (cold start)
     #expect(p3["outcome"] as? String == "success", sourceLabel)
     #expect(p3["reprompt"] as? Bool == true, sourceLabel)
     #expect(p3["sessionId"] as? String == "amzn1.echo-api.session.S3", sourceLabel)
     #expect(p3["errorType"] == nil, sourceLabel)
-    #expect(p4["ts"] as? String == "2026-11-24T10:00:05.310Z", sourceLabel)
+    #expect(p4["ts"] as? String == ts[3], sourceLabel)
     #expect(p4["requestType"] as? String == "SessionEndedRequest", sourceLabel)
     #expect(p4["reason"] as? String == "USER_INITIATED", sourceLabel)
     #expect(p4["outcome"] == nil, sourceLabel)
@@ -47,6 +49,35 @@ func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil,
         try checkPulledFixture(r, srcP1: "in1.log:1", srcP3: "in1.log:14", sourceLabel: "aws logs tail")
         // Forced, the same.
         try checkPulledFixture(try RawRun.text(text, format: .cloudwatchTail), sourceLabel: "--input-format cloudwatch-tail")
+    }
+
+    @Test func awsLogsTailShort() throws {
+        let text = PulledFixture.tailShort()
+        #expect(text.hasPrefix("2026-11-24T10:00:00 START RequestId: 11111111-1111-4111-8111-111111111111 Version: $LATEST\n2026-11-24T10:00:00 2026-11-24T10:00:00.102Z\t"))
+        // START's time is whole seconds here (10:00:00 for 10:00:00.100); the envelope's line has
+        // its own, a few ms after START in the same second: P1 10:00:00.102, P2 10:00:02.003, P3
+        // 10:00:05.304, P4 10:00:05.311. The rest as in the detailed format (REPORT latencies).
+        let ts = ["2026-11-24T10:00:00.102Z", "2026-11-24T10:00:02.003Z", "2026-11-24T10:00:05.304Z", "2026-11-24T10:00:05.311Z"]
+        try checkPulledFixture(try RawRun.text(text), srcP1: "in1.log:1", srcP3: "in1.log:14", sourceLabel: "aws logs tail --format short", ts: ts)
+        try checkPulledFixture(try RawRun.text(text, format: .cloudwatchTail), sourceLabel: "--input-format cloudwatch-tail, short", ts: ts)
+    }
+
+    @Test func awsLogsTailShortWithoutOwnTimes() throws {
+        // A Python `print(event)` line has no time of its own: the record keeps START's second.
+        // An empty event's line is the bare time (the CLI strips the space).
+        let log = """
+        2026-11-24T10:00:07 START RequestId: cccc-3 Version: $LATEST
+        2026-11-24T10:00:07 \(env("T3", "LaunchRequest"))
+        2026-11-24T10:00:07
+        2026-11-24T10:00:08 END RequestId: cccc-3
+        2026-11-24T10:00:08 REPORT RequestId: cccc-3\tDuration: 812.30 ms\tBilled Duration: 813 ms
+        """
+        let r = try RawRun.text(log)
+        #expect(r.rejectedTotal == 0)
+        let t3 = try #require(r.record("T3"))
+        #expect(t3["ts"] as? String == "2026-11-24T10:00:07.000Z")
+        #expect(t3["latencyMs"] as? Int == 812)
+        #expect(t3["lambdaRequestId"] as? String == "cccc-3")
     }
 
     @Test func awsLogsTailWholeSecondsAndOneStreamsPrint() throws {

@@ -12,6 +12,8 @@ final class Invocation {
     /// The first line's text (the START line when there is one), for rejects.
     @exclusivity(unchecked) var firstText: [UInt8]
     @exclusivity(unchecked) var startTs: Int64?
+    /// `startTs` is known only to the whole second (`aws logs tail --format short`).
+    @exclusivity(unchecked) var startCoarse = false
     @exclusivity(unchecked) var firstTs: Int64?
     @exclusivity(unchecked) var hasStart = false, hasEnd = false, hasReport = false
     /// REPORT Duration and Init Duration, in thousandths of a millisecond.
@@ -101,12 +103,13 @@ final class InvocationAssembler {
         return o
     }
 
-    func start(_ inv: Invocation, ts: Int64?, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
+    func start(_ inv: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
         expiry.observe(ts, inv)
         guard !inv.hasStart else { return }
         inv.hasStart = true
         inv.startTs = ts
+        inv.startCoarse = coarse
         if let ts, inv.firstTs == nil { inv.firstTs = ts }
         if line <= inv.firstLine { inv.firstLine = line }
         inv.firstText = Array(text.prefix(300))
@@ -364,6 +367,10 @@ final class InvocationAssembler {
         let f = p.f
         let ts: Int64?
         if f.isChangeReport { ts = p.ts ?? inv.startTs ?? inv.firstTs }
+        else if inv.startCoarse, let s = inv.startTs, let t = p.ts, t >= s, t < s &+ 1000 {
+            // START in whole seconds: its envelope's line, a few ms after it in the same second.
+            ts = t
+        }
         else { ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp }
         guard let ts else {
             inv.firstText.withUnsafeBytes { sink.reject(.missingTs, line: inv.firstLine, text: $0, detail: "no log time and no request.timestamp") }

@@ -29,6 +29,9 @@ final class LogStreamState {
 /// Lambda JSON lines. Both feed one `InvocationAssembler`. Byte-level: no String per line.
 final class LambdaLineParser {
     let asm = InvocationAssembler()
+    /// The wrapper's times are whole seconds (`aws logs tail --format short`): a START line's
+    /// time is refined by the first line of the invocation that has its own (Invocation.swift).
+    var coarseOuterTs = false
 
     // MARK: Messages
 
@@ -79,7 +82,7 @@ final class LambdaLineParser {
             let id = Self.token(line, from: 17)
             guard id.count > 0 else { break }
             let inv = asm.lookup(id, line: number, text: line, cache: &s.last)
-            asm.start(inv, ts: outerTs, line: number, text: line, sink: sink)
+            asm.start(inv, ts: outerTs, coarse: coarseOuterTs, line: number, text: line, sink: sink)
             return
         case UInt8(ascii: "E") where starts("END RequestId: "):
             flush(s, sink: sink)
