@@ -359,6 +359,88 @@ final class CountingSink: RecordSink {
     }
 }
 
+/// Subscription documents of two log streams whose batches come far apart in log time: each
+/// stream's clock, not the input's, times its invocations out (InvocationExpiry).
+@Suite struct StreamClockTests {
+    /// One subscription document (CloudWatch Logs User Guide, "Subscription filters": messageType,
+    /// owner, logGroup, logStream, subscriptionFilters, logEvents[id, timestamp, message]).
+    static func doc(_ stream: String, _ events: [(Int64, String)]) -> String {
+        let evs = events.enumerated().map { i, e in
+            #"{"id":"\#(e.0)\#(i)","timestamp":\#(e.0),"message":\#(PulledFixture.quote(e.1 + "\n"))}"#
+        }.joined(separator: ",")
+        return #"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/space-facts","logStream":"\#(stream)","subscriptionFilters":["f"],"logEvents":[\#(evs)]}"#
+    }
+
+    /// A whole invocation `id` (envelope `rid`) at `t`: START, envelope, response 40 ms later, END, REPORT.
+    static func whole(_ id: String, _ rid: String, _ t: Int64) -> [(Int64, String)] {
+        [(t, "START RequestId: \(id) Version: $LATEST"),
+         (t + 1, "\(Timestamp.string(t + 1))\t\(id)\tINFO\t\(env(rid, "LaunchRequest"))"),
+         (t + 41, "\(Timestamp.string(t + 41))\t\(id)\tINFO\t\(resp("<speak>Hi</speak>"))"),
+         (t + 42, "END RequestId: \(id)"),
+         (t + 42, "REPORT RequestId: \(id)\tDuration: 41.00 ms\tBilled Duration: 42 ms")]
+    }
+
+    @Test func twoStreamsFarApartBothJoin() throws {
+        // Stream A's invocation a1 starts at t0; its second batch comes after 80 documents of
+        // stream B ten minutes later (B's invocations b0…b78 whole, b79 split around A's second
+        // batch); then 70 documents of A, a second on, and B's last batch. Both a1 and b79 must
+        // join their two halves: 1 + 80 + 70 records, nothing cut, nothing rejected.
+        let t0 = PulledFixture.t0, tb = t0 + 600_000
+        var lines: [String] = []
+        lines.append(Self.doc("A", [(t0, "START RequestId: a1 Version: $LATEST"),
+                                    (t0 + 2, "\(Timestamp.string(t0 + 2))\ta1\tINFO\t\(env("A1", "LaunchRequest"))")]))
+        for i in 0..<79 { lines.append(Self.doc("B", Self.whole("b\(i)", "B\(i)", tb + Int64(i) * 1000))) }
+        let t79 = tb + 79_000
+        lines.append(Self.doc("B", Array(Self.whole("b79", "B79", t79).prefix(2))))
+        lines.append(Self.doc("A", [(t0 + 300, "\(Timestamp.string(t0 + 300))\ta1\tINFO\t\(resp("<speak>Welcome</speak>"))"),
+                                    (t0 + 310, "END RequestId: a1"),
+                                    (t0 + 310, "REPORT RequestId: a1\tDuration: 307.50 ms\tBilled Duration: 308 ms")]))
+        for i in 0..<70 { lines.append(Self.doc("A", Self.whole("a-\(i)", "AW\(i)", t0 + 1_000 + Int64(i) * 1000))) }
+        lines.append(Self.doc("B", Array(Self.whole("b79", "B79", t79).dropFirst(2))))
+        let r = try RawRun.text(lines.joined(separator: "\n") + "\n")
+        #expect(r.rejected == [:])
+        #expect(r.records.count == 151)
+        let a1 = try #require(r.record("A1")), b79 = try #require(r.record("B79"))
+        #expect(a1["latencyMs"] as? Int == 308)                        // REPORT 307.50 ms: joined
+        #expect(a1["outcome"] as? String == "success")
+        #expect(a1["ts"] as? String == "2026-11-24T10:00:00.000Z")
+        #expect(b79["latencyMs"] as? Int == 41)
+        #expect(b79["outcome"] as? String == "success")
+        #expect(b79["ts"] as? String == "2026-11-24T10:11:19.000Z")    // t0 + 600 s + 79 s
+    }
+
+    @Test func aStreamThatStopsIsClosedByTheInputsClock() throws {
+        // Stream A is cut after a1's envelope; stream B goes on for 20 minutes of log time (one
+        // whole invocation every 2 s, one document each). A's own clock stops, so a1 is closed
+        // when the input's clock is 15 minutes past it: at the first check (every 64 lines) after
+        // B's 900 s, line 512 (b510 at 1020 s), before the input ends, and after B's records of
+        // the first 800 s are out (b400's REPORT on line 402 is released 64 lines on). A 30 s
+        // clock for the whole input would have closed it at line 64.
+        let adapter = SubscriptionAdapter()
+        let sink = TranscriptSink()
+        var n: Int64 = 0
+        func feed(_ s: String) {
+            n += 1
+            var b = Array(s.utf8)
+            b.withUnsafeMutableBytes { adapter.consume(UnsafeRawBufferPointer($0), number: n, sink: sink) }
+        }
+        let t0 = PulledFixture.t0
+        feed(Self.doc("A", [(t0, "START RequestId: a1 Version: $LATEST"),
+                            (t0 + 2, "\(Timestamp.string(t0 + 2))\ta1\tINFO\t\(env("A1", "LaunchRequest"))")]))
+        for i in 0..<600 { feed(Self.doc("B", Self.whole("b\(i)", "B\(i)", t0 + Int64(i) * 2_000))) }
+        let beforeEnd = sink.out
+        adapter.finish(sink: sink)
+        func index(_ rid: String) -> Int? { sink.out.firstIndex { $0.contains("\"messageId\":\"\(rid)\"") } }
+        let a1 = try #require(beforeEnd.firstIndex { $0.contains(#""messageId":"A1""#) })
+        #expect(try #require(index("B400")) < a1)
+        #expect(a1 < (try #require(index("B520"))))
+        let cut = sink.out.filter { $0.hasPrefix("X invocation cut short") }
+        #expect(cut.count == 1)
+        #expect(cut.first?.contains("15 min of the input's") == true)
+        #expect(sink.out.filter { $0.hasPrefix("R ") }.count == 601)
+    }
+}
+
 @Suite struct StreamRestartTests {
     @Test func tailReplaysAfterAReconnect() throws {
         // `aws logs tail --follow` restarted: earlier events printed again, after a while (70

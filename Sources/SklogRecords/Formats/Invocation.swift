@@ -32,6 +32,8 @@ final class Invocation {
     @exclusivity(unchecked) var lastTs: Int64?
     @exclusivity(unchecked) var lastLine: Int64 = 0
     @exclusivity(unchecked) var expired = false
+    /// The log time of the stream it began in.
+    @exclusivity(unchecked) var clock: StreamClock?
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -81,18 +83,18 @@ final class InvocationAssembler {
 
     /// The invocation with this id (created on first sight).
     @inline(__always)
-    func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
-        if let c = cache, !c.finalized, c.id.count == id.count,
+    func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, stream s: LogStreamState) -> Invocation {
+        if let c = s.last, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
             c.lastLine = line
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { cache = inv; inv.lastLine = line; return inv }
+        if let inv = open[key] { s.last = inv; inv.lastLine = line; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
-        cache = inv
-        expiry.track(inv, line: line)
+        s.last = inv
+        expiry.track(inv, line: line, clock: s.clock)
         return inv
     }
 
@@ -103,9 +105,9 @@ final class InvocationAssembler {
         return o
     }
 
-    func start(_ inv: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
+    func start(_ inv: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, clock: StreamClock, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
-        expiry.observe(ts, inv)
+        expiry.observe(ts, inv, clock)
         guard !inv.hasStart else { return }
         inv.hasStart = true
         inv.startTs = ts
@@ -125,7 +127,7 @@ final class InvocationAssembler {
     }
 
     /// A complete log message (possibly many lines) of `inv` (nil: of no invocation).
-    func message(_ inv: Invocation?, isError: Bool, ts: Int64?, text: [UInt8], line: Int64, sink: some RecordSink) {
+    func message(_ inv: Invocation?, isError: Bool, ts: Int64?, text: [UInt8], line: Int64, clock: StreamClock, sink: some RecordSink) {
         let raw: Bool = text.withUnsafeBytes { b in
             if let p = TextCheck.check(b) {
                 sink.reject(.invalidMessage, line: line, text: UnsafeRawBufferPointer(rebasing: b.prefix(300)),
@@ -136,7 +138,7 @@ final class InvocationAssembler {
         }
         guard raw else { return }
         let target = inv ?? text.withUnsafeBytes { orphanInvocation(line: line, text: $0) }
-        expiry.observe(ts, inv)
+        expiry.observe(ts, inv, clock)
         if let ts, target.firstTs == nil { target.firstTs = ts }
         if isError { target.error = true }
         let scan = EnvelopeReader.scan(text)
@@ -250,7 +252,7 @@ final class InvocationAssembler {
         inv.finalized = true
         if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
         let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && (inv.hasStart || inv.expired)
-        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of log time after its last line"
+        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of its log stream's time (\(InvocationExpiry.crossStreamLimitMs / 60_000) min of the input's) after its last line"
                                  : "START without END/REPORT before the end of the input"
         var recs: [Pending] = []
         var unpaired: [(String, ResponseFields, Int64?)] = []
