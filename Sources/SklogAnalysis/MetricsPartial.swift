@@ -271,7 +271,10 @@ extension MetricsAccumulator {
         func hist(_ x: JSONValue?) throws -> LatencyHistogram {
             var h = LatencyHistogram()
             for e in x?.array ?? [] {
-                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int else { throw bad("invalid histogram") }
+                // A negative count, or counts whose total an Int64 cannot hold, is no histogram
+                // (found by the fuzzer: `UInt64(n)` and the total trapped).
+                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int, n >= 0,
+                      !h.n.addingReportingOverflow(n).overflow else { throw bad("invalid histogram") }
                 h.add(ms, count: UInt64(n))
             }
             return h

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SklogFuzz
 import SklogRecords
+import SklogAnalysis
 
 // Every seed of the fuzzers and every input that once crashed one of them, replayed through the
 // same entry point (scripts/fuzz finds new ones; a crash here is a regression).
@@ -40,5 +41,17 @@ private func files(_ kind: String, _ t: FuzzTarget) -> [URL] {
             }
         }
         #expect(sink.records >= 10)
+    }
+}
+
+@Suite struct FuzzFindingsTests {
+    @Test func histogramCountsThatCannotBeCountedAreAnInvalidState() throws {
+        // A partial state whose latency histogram has a count of -1 (found by the fuzzer), or two
+        // counts of 9e18 (their total is past Int64.max): an invalid state, not a trap.
+        for name in ["negative-histogram-count", "histogram-count-overflow"] {
+            let f = corpus.appendingPathComponent("regressions/partial/\(name)")
+            let bytes = Array(try Data(contentsOf: f))
+            #expect(throws: MetricsAccumulator.PartialStateError.self, "\(name)") { _ = try MetricsAccumulator.fromPartialState(bytes) }
+        }
     }
 }
