@@ -100,6 +100,10 @@ public struct InputOptions: ParsableArguments {
         o.progress = !quiet
         o.stdinName = stdinName ?? "stdin"
         if let p = products { o.productTypes = try Self.readProducts(p) }
+        // Benchmark knobs (scripts/bench --many-files, docs/performance.md); results never depend on them.
+        o.decodeAhead = Self.environmentInt("SKLOG_DECODE_AHEAD")
+        o.decodeThreads = Self.environmentInt("SKLOG_DECODE_THREADS")
+        o.chunkSize = Self.environmentInt("SKLOG_CHUNK_SIZE").map { max(4096, $0) }
         return o
     }
 
@@ -114,6 +118,10 @@ public struct InputOptions: ParsableArguments {
 }
 
 extension InputOptions {
+    static func environmentInt(_ name: String) -> Int? {
+        getenv(name).flatMap { Int(String(cString: $0)) }.map { max(1, $0) }
+    }
+
     /// Reads a `--products` catalog: `productId,productType` lines or a JSON object.
     static func readProducts(_ path: String) throws -> [String: String] {
         guard let text = readSmallFile(path) else { throw ValidationError("cannot read --products \(path)") }

@@ -48,13 +48,13 @@ public final class ChunkReader {
     private let fd: Int32
     private let ownsFD: Bool
     private var decoder: StreamDecoder?
-    private var inBuf: UnsafeMutableRawBufferPointer
+    private var inBuf = ChunkReader.none
     private var inStart = 0, inEnd = 0
     private var eofRaw = false
     /// The input is used up and the decoder has nothing more to give.
     private var drained = false
     /// A partial line carried to the next chunk.
-    private var carry: UnsafeMutableRawBufferPointer
+    private var carry = ChunkReader.none
     private var carryCount = 0
     /// Skipping the rest of an over-long line.
     private var skippingLongLine = false
@@ -100,17 +100,30 @@ public final class ChunkReader {
             fd = f; ownsFD = true; displayName = path
             fileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
         }
-        inBuf = UnsafeMutableRawBufferPointer.allocate(byteCount: max(readSize, 16), alignment: 16)
-        carry = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 16)
+        // Buffers are allocated on the first read and given back at the end (`releaseBuffers`),
+        // so that hundreds of small inputs opened at once cost memory only while being read.
+        readBufferSize = max(16, min(readSize, fileSize.map { Int($0) + 1 } ?? readSize))
     }
 
     deinit {
         if ownsFD { close(fd) }
-        inBuf.deallocate()
-        carry.deallocate()
+        releaseBuffers()
+    }
+
+    private let readBufferSize: Int
+    private static let none = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    /// Frees the read buffer, the carry and the decoder's state once the input is used up
+    /// (`next` returned false). The reader's results (damage, counts) stay.
+    public func releaseBuffers() {
+        if inBuf.baseAddress != nil { inBuf.deallocate(); inBuf = Self.none }
+        if carry.baseAddress != nil { carry.deallocate(); carry = Self.none }
+        inStart = 0; inEnd = 0
+        if finished { decoder = nil }
     }
 
     private func fillInput() {
+        if inBuf.baseAddress == nil { inBuf = .allocate(byteCount: readBufferSize, alignment: 16) }
         if inStart == inEnd { inStart = 0; inEnd = 0 }
         if inStart > 0 && inEnd == inBuf.count {
             let n = inEnd - inStart
@@ -211,8 +224,8 @@ public final class ChunkReader {
                 let rest = chunk.count - keep
                 if rest > 0 {
                     if carry.count < rest {
-                        carry.deallocate()
-                        carry = UnsafeMutableRawBufferPointer.allocate(byteCount: rest * 2, alignment: 16)
+                        if carry.baseAddress != nil { carry.deallocate() }
+                        carry = .allocate(byteCount: max(64 << 10, rest * 2), alignment: 16)
                     }
                     carry.baseAddress!.copyMemory(from: base + keep, byteCount: rest)
                 }

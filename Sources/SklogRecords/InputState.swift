@@ -73,7 +73,10 @@ final class InputState: RecordSink {
             r = pending[head]
             head += 1
             if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
-            else if head >= 4096 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
+            // Released records still hold their bytes until dropped: with many inputs merged,
+            // thousands per input added up to most of the run's memory. Moving the rest down when
+            // half is released costs at most one move per record.
+            else if head >= 64 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
         }
         if r.ts < lastReleased { r.tsBeforeLastRelease = true } else { lastReleased = r.ts }
         return r

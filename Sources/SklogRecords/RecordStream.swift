@@ -31,6 +31,12 @@ public struct StreamOptions {
     /// Whether the decoding thread may parse canonical NDJSON ahead of the consumer when it has
     /// nothing to decode (both cores busy). Results never depend on it.
     public var parseAhead = true
+    /// Decoded chunks kept ready per input (a file, or the parts of one exported stream, whose
+    /// next file is inflated while the current one is parsed); nil: the default (`Prefetcher`:
+    /// 3, or 1 with more than 8 inputs). Results never depend on it.
+    public var decodeAhead: Int? = nil
+    /// Decoding threads (nil: one core less than the machine has). Results never depend on it.
+    public var decodeThreads: Int? = nil
     public init() {}
 }
 
@@ -58,7 +64,8 @@ public final class RecordStream {
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
         names = paths.map { $0 == "-" ? options.stdinName : $0 }
-        prefetcher = Prefetcher(readers: readers, chunkSize: options.chunkSize)
+        prefetcher = Prefetcher(readers: readers, lanes: expanded.groups, chunkSize: options.chunkSize,
+                                depth: options.decodeAhead, threads: options.decodeThreads)
         rejectMessagesLeft = options.rejectMessages
         stageBytes = options.stage.map { Array($0.utf8) }
         localeBytes = options.locale.map { Array($0.utf8) }

@@ -160,6 +160,30 @@ func sampleLines(_ n: Int, seed: UInt64 = 1) -> [UInt8] {
         p.stop()
         #expect(outs == inputs)
     }
+
+    /// Files of one lane are read one after the other: the consumer takes a file's chunks only
+    /// after the previous file's end, and every byte arrives once, in order, whatever the depth
+    /// and the number of decoding threads.
+    @Test func prefetcherLanesReadFilesInOrder() throws {
+        let inputs = (0..<7).map { sampleLines(300 + $0 * 150, seed: UInt64(10 + $0)) }
+        for (depth, threads) in [(1, 1), (2, 2), (4, 3)] {
+            let readers = try inputs.map { try ChunkReader(path: tempFile(Compress.deflate($0))) }
+            let lanes = [[0, 1, 2], [3], [4, 5, 6]]
+            let p = Prefetcher(readers: readers, lanes: lanes, chunkSize: 4096, depth: depth, threads: threads)
+            #expect(p.threadCount == threads)
+            p.start()
+            var outs = Array(repeating: [UInt8](), count: inputs.count)
+            var at = lanes.map { _ in 0 }
+            while at.indices.contains(where: { at[$0] < lanes[$0].count }) {
+                for l in lanes.indices where at[l] < lanes[l].count {
+                    let r = lanes[l][at[l]]
+                    if let c = p.next(r) { outs[r].append(contentsOf: c.bytes); p.recycle(c, r) } else { at[l] += 1 }
+                }
+            }
+            p.stop()
+            #expect(outs == inputs, "depth \(depth), threads \(threads)")
+        }
+    }
 }
 
 @Suite struct OutputBufferTests {
