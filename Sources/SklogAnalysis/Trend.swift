@@ -168,8 +168,11 @@ public final class MetricsFeed {
     public private(set) var sessionizer: Sessionizer!
     /// Optional extra consumer of each record, before the sessionizer sees it.
     public var onRecord: ((Record) -> Void)?
-    /// Optional extra consumer of closed sessions (the HTML report keeps a few).
-    public var onSession: ((Session) -> Void)?
+    /// Optional extra consumer of closed sessions (the HTML report keeps a few); its sessions
+    /// carry every ID, the engine's alone need none.
+    public var onSession: ((Session) -> Void)? {
+        didSet { sessionizer.detail = onSession == nil ? .counts : .full }
+    }
     /// Friction events (barge-ins, terminations, unhandled, low-confidence) per bucket start and
     /// intent, in the bucket of the event's message (as the engine counts them): for movers.
     public private(set) var frictionByIntent: [Int64: [String: Int64]] = [:]
@@ -191,6 +194,7 @@ public final class MetricsFeed {
             }
             self.onSession?(s)
         }
+        sessionizer.detail = .counts
         if threaded {
             batch.reserveCapacity(Self.batchSize)
             worker = BatchWorker(name: "sklog-sessions") { [unowned self] records in
