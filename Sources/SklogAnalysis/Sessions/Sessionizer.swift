@@ -71,9 +71,15 @@ public final class Sessionizer {
     private var slotBytes: [UInt8] = []
     private var slotScratch = SlotValues.Scratch()
 
-    public init(options: SessionOptions, onSession: @escaping (Session) -> Void) {
+    public convenience init(options: SessionOptions, onSession: @escaping (Session) -> Void) {
+        self.init(options: options, valueLimit: 100_000, onSession: onSession)
+    }
+
+    /// `valueLimit`: how many distinct repeated values get a number (tests make it small).
+    init(options: SessionOptions, valueLimit: Int, onSession: @escaping (Session) -> Void) {
         self.options = options
         self.onSession = onSession
+        values = ValueTable(limit: valueLimit)
     }
 
     /// Adds the next record (in time order).
