@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// One open session: fixed-size fields here, everything of variable size (its session ID, user
-/// ID, message IDs and turns) as bytes in `data` (see `SessionBytes`). 72 bytes.
+/// ID, message IDs and turns) as bytes in `data` (see `SessionBytes`). 64 bytes.
 struct OpenSession {
     /// byteHash of the session ID.
     var key: UInt64
@@ -14,10 +14,10 @@ struct OpenSession {
     /// ts of the first record and the latest ts of its records (the session's end).
     var start: Int64
     var last: Int64
-    /// malloc'ed, `capacity` bytes, `used` of them written.
+    /// malloc'ed, `capacity` bytes, `used` of them written (at most `maxBytes`).
     var data: UnsafeMutableRawPointer
-    var used: Int
-    var capacity: Int
+    var used: UInt32
+    var capacity: UInt32
     /// First locale, stage and skillId seen: 0 none, 1 written in `data`, else a ValueTable id + 2.
     var locale: UInt32 = 0
     var stage: UInt32 = 0

@@ -18,7 +18,7 @@ import SklogRecords
 /// Records without a `sessionId` (smart home, events) do not form sessions. Memory grows with open
 /// sessions (and the IDs of sessions closed within `reopenWindowMs`), not with input size.
 ///
-/// While a session is open it is bytes: 72 bytes of fixed fields in an `OpenSessionTable` slot,
+/// While a session is open it is bytes: 64 bytes of fixed fields in an `OpenSessionTable` slot,
 /// and its IDs and turn values in one malloc'ed buffer (`SessionBytes`); repeated values
 /// (intents, locales, stages, skills) are numbers into a `ValueTable`. The `Session` value, with
 /// its `String`s, is made when it closes.
@@ -41,8 +41,12 @@ public final class Sessionizer {
     public var emitInStartOrder = false
     /// What the sessions passed on carry. With `.counts` they have no session, user or message
     /// IDs (empty strings and arrays; `userHash` is kept): for consumers that only count, so that
-    /// no `String` is made per record.
+    /// no `String` is made per record (and the open sessions keep no message IDs). Set it
+    /// before the first record.
     public var detail = SessionDetail.full
+    /// `detail` as it was at the first record (what the open sessions' bytes hold).
+    private var keepIDs = true
+    private var started = false
 
     private var table = OpenSessionTable()
     private var values = ValueTable()
@@ -72,18 +76,21 @@ public final class Sessionizer {
     private var slotScratch = SlotValues.Scratch()
 
     public convenience init(options: SessionOptions, onSession: @escaping (Session) -> Void) {
-        self.init(options: options, valueLimit: 100_000, onSession: onSession)
+        self.init(options: options, valueLimit: 100_000, byteLimit: Int(UInt32.max), onSession: onSession)
     }
 
-    /// `valueLimit`: how many distinct repeated values get a number (tests make it small).
-    init(options: SessionOptions, valueLimit: Int, onSession: @escaping (Session) -> Void) {
+    /// `valueLimit`: how many distinct repeated values get a number; `byteLimit`: the most bytes
+    /// of one open session (tests make them small).
+    init(options: SessionOptions, valueLimit: Int, byteLimit: Int = Int(UInt32.max), onSession: @escaping (Session) -> Void) {
         self.options = options
         self.onSession = onSession
         values = ValueTable(limit: valueLimit)
+        maxBytes = min(byteLimit, Int(UInt32.max))
     }
 
     /// Adds the next record (in time order).
     public func add(_ r: Record) {
+        if !started { started = true; keepIDs = detail == .full }
         let ts = r.ts
         if ts < now {
             lateRecords += 1
@@ -104,8 +111,7 @@ public final class Sessionizer {
             close(x, by: .endOfInput)
             found = nil
         }
-        let slot = found ?? start(r, key: key)
-        append(r, to: slot)
+        let slot = append(r, to: found ?? start(r, key: key))
         if r.isSessionEnded {
             close(slot, by: .sessionEndedRequest, endReason: r.string(r.reason))
         } else if r.endSession == .yes {
@@ -161,7 +167,7 @@ public final class Sessionizer {
 
     @inline(__always)
     private func sameSessionId(_ slot: Int, _ b: UnsafeRawBufferPointer) -> Bool {
-        var rd = SessionByteReader(p: UnsafeRawPointer(table[slot].data), end: table[slot].used, at: 0)
+        var rd = SessionByteReader(p: UnsafeRawPointer(table[slot].data), end: Int(table[slot].used), at: 0)
         let id = rd.bytes()
         return id.count == b.count && (b.count == 0 || memcmp(id.baseAddress!, b.baseAddress!, b.count) == 0)
     }
@@ -173,13 +179,13 @@ public final class Sessionizer {
             reopened = true
             reopenedSessions += 1
         }
-        // Room for the ID and one record of average size: most sessions are short.
-        let idCount = Int(r.sessionId.count)
-        let cap = idCount + SessionBytes.maxVarint + 32 + Int(r.messageId.count) + Int(r.userId.count) + (r.isTurn ? 48 : 0)
+        // Room for the ID alone: `append` reserves what the record needs, so that a session of
+        // one record takes what it uses.
+        let cap = Int(r.sessionId.count) + SessionBytes.maxVarint
         let data = malloc(cap)!
         var w = SessionByteWriter(p: data, at: 0)
         r.withBytes(r.sessionId) { w.bytes($0) }
-        var o = OpenSession(key: key, seq: seq, start: r.ts, last: r.ts, data: data, used: w.at, capacity: cap)
+        var o = OpenSession(key: key, seq: seq, start: r.ts, last: r.ts, data: data, used: UInt32(w.at), capacity: UInt32(cap))
         o.reopened = reopened
         let slot = table.insert(o)
         order.append(UInt32(slot))
@@ -187,15 +193,23 @@ public final class Sessionizer {
         return slot
     }
 
-    /// Makes room for `more` bytes after the used ones.
+    /// The most bytes an open session holds (`UInt32` sizes; tests make it small): a session
+    /// that would pass it (some 50 million records) is closed as at the end of input, and its
+    /// next record starts a new one.
+    private let maxBytes: Int
+
+    /// Makes room for `more` bytes after the used ones; false when the session is full.
     @inline(__always)
-    private func reserve(_ slot: Int, _ more: Int) {
+    private func reserve(_ slot: Int, _ more: Int) -> Bool {
         let o = table[slot]
-        let need = o.used + more
-        if need <= o.capacity { return }
-        let cap = max(need, o.capacity + o.capacity / 2)
+        let need = Int(o.used) + more
+        if need <= Int(o.capacity) { return true }
+        guard need <= maxBytes else { return false }
+        // Grow by half: the first growth (second record) comes right after the first record.
+        let cap = min(maxBytes, max(need, Int(o.capacity) + Int(o.capacity) / 2))
         table[slot].data = realloc(o.data, cap)!
-        table[slot].capacity = cap
+        table[slot].capacity = UInt32(cap)
+        return true
     }
 
     /// A value kept once per session (locale, stage, skill): its table id + 2, or 1 when it goes
@@ -205,13 +219,14 @@ public final class Sessionizer {
         r.withBytes(f) { values.id($0) }.map { $0 + 2 } ?? 1
     }
 
+    /// Adds the record to the session; returns the session's slot (another when it was full).
     @inline(__always)
-    private func append(_ r: Record, to slot: Int) {
-        let ts = r.ts
-        if ts > table[slot].last { table[slot].last = ts }
-        var more = 1 + SessionBytes.maxVarint + Int(r.messageId.count)
+    private func append(_ r: Record, to slot: Int) -> Int {
+        // Without IDs (`.counts`), message IDs are left out and the user is its hash.
+        let ids = keepIDs
+        var more = 1 + SessionBytes.maxVarint + (ids ? Int(r.messageId.count) : 0)
         let user = !table[slot].hasUser && r.userId.isPresent
-        if user { more += 1 + SessionBytes.maxVarint + Int(r.userId.count) }
+        if user { more += 1 + SessionBytes.maxVarint + (ids ? Int(r.userId.count) : 8) }
         var locale: UInt32 = 0, stage: UInt32 = 0, skill: UInt32 = 0
         if table[slot].locale == 0, r.locale.isPresent { locale = valueCode(r, r.locale); if locale == 1 { more += 11 + Int(r.locale.count) } }
         if table[slot].stage == 0, r.stage.isPresent { stage = valueCode(r, r.stage); if stage == 1 { more += 11 + Int(r.stage.count) } }
@@ -229,18 +244,31 @@ public final class Sessionizer {
             more += 1 + 4 * SessionBytes.maxVarint + 2 + (step == 2 ? 11 + Int(r.intent.count) : 0)
                 + (r.utterance.isPresent ? 11 + Int(r.utterance.count) : 0) + (hasSlots ? 11 + slotBytes.count : 0)
         }
-        reserve(slot, more)
-        var w = SessionByteWriter(p: table[slot].data, at: table[slot].used)
+        guard reserve(slot, more) else {
+            let key = table[slot].key
+            close(slot, by: .endOfInput)
+            return append(r, to: start(r, key: key))
+        }
+        let ts = r.ts
+        if ts > table[slot].last { table[slot].last = ts }
+        var w = SessionByteWriter(p: table[slot].data, at: Int(table[slot].used))
         if user {
             w.byte(SessionBytes.user)
-            r.withBytes(r.userId) { w.bytes($0) }
+            if ids {
+                r.withBytes(r.userId) { w.bytes($0) }
+            } else {
+                w.varint(8)
+                var h = r.hash(r.userId).littleEndian
+                withUnsafeBytes(of: &h) { (w.p + w.at).copyMemory(from: $0.baseAddress!, byteCount: 8) }
+                w.at += 8
+            }
             table[slot].hasUser = true
         }
         if locale != 0 { table[slot].locale = locale; if locale == 1 { w.byte(SessionBytes.locale); r.withBytes(r.locale) { w.bytes($0) } } }
         if stage != 0 { table[slot].stage = stage; if stage == 1 { w.byte(SessionBytes.stage); r.withBytes(r.stage) { w.bytes($0) } } }
         if skill != 0 { table[slot].skill = skill; if skill == 1 { w.byte(SessionBytes.skill); r.withBytes(r.skillId) { w.bytes($0) } } }
         w.byte(SessionBytes.message)
-        r.withBytes(r.messageId) { w.bytes($0) }
+        if ids { r.withBytes(r.messageId) { w.bytes($0) } } else { w.byte(0) }
         if turn {
             w.byte(SessionBytes.turn)
             w.varint(SessionBytes.zigzag(ts &- table[slot].start))
@@ -261,7 +289,8 @@ public final class Sessionizer {
             if r.utterance.isPresent { r.withBytes(r.utterance) { w.bytes($0) } }
             if hasSlots { slotBytes.withUnsafeBytes { w.bytes($0) } }
         }
-        table[slot].used = w.at
+        table[slot].used = UInt32(w.at)
+        return slot
     }
 
     /// Whether the intent of a turn (step code ≥ 2) is not defined by the interaction model.
@@ -304,8 +333,8 @@ public final class Sessionizer {
 
     /// The `Session` value of an open session's bytes.
     private func session(_ o: OpenSession, endedByRequest: Bool) -> Session {
-        let full = detail == .full
-        var rd = SessionByteReader(p: UnsafeRawPointer(o.data), end: o.used, at: 0)
+        let full = keepIDs
+        var rd = SessionByteReader(p: UnsafeRawPointer(o.data), end: Int(o.used), at: 0)
         let sid = rd.bytes()
         var s = Session(sessionId: full ? String(decoding: sid, as: UTF8.self) : "", userId: nil, userHash: nil,
                         locale: o.locale >= 2 ? values[o.locale - 2] : nil, stage: o.stage >= 2 ? values[o.stage - 2] : nil,
@@ -325,8 +354,12 @@ public final class Sessionizer {
                 s.turns.append(turn(&rd, start: o.start, messageId: mid))
             case SessionBytes.user:
                 let b = rd.bytes()
-                s.userHash = byteHash(b)
-                if full { s.userId = String(decoding: b, as: UTF8.self) }
+                if full {
+                    s.userHash = byteHash(b)
+                    s.userId = String(decoding: b, as: UTF8.self)
+                } else {
+                    s.userHash = UInt64(littleEndian: b.loadUnaligned(as: UInt64.self))
+                }
             case SessionBytes.locale: s.locale = rd.string()
             case SessionBytes.stage: s.stage = rd.string()
             default: s.skillId = rd.string()
