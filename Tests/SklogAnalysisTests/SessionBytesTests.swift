@@ -198,13 +198,13 @@ import SklogRecords
     }
 
     @Test func fullSessionStartsANewOne() {
-        // 100 bytes at most. A launch record reserves 14 bytes for its message entry (tag, a
-        // 10-byte varint, "m0N"), 43 for its turn and, the first time, 13 for the user; it
-        // writes 5 + 7 (+ 4). The ID "S1" takes 3. So the first record needs 3 + 70 and leaves
-        // 19 used; the next need 76, 88 and 100 (written: 31, 43, 55); the fifth would need
-        // 112: the session closes and the fifth record starts a new (reopened) one.
+        // 60 bytes at most. The ID "S1" takes 3 bytes (length, "S1"); the user "U1" 4 (tag,
+        // length, "U1"), once; each launch record a 5-byte message entry (tag, length, "m0N")
+        // and a 7-byte turn (tag; time, latency, speech, step, flags, confidence: a byte each).
+        // Four records take 3 + 4 + 4 × 12 = 55 bytes, a fifth would make 67: the session
+        // closes, and the fifth record starts a new (reopened) one.
         var out: [Session] = []
-        let sz = Sessionizer(options: SessionOptions(), valueLimit: 100, byteLimit: 100) { out.append($0) }
+        let sz = Sessionizer(options: SessionOptions(), valueLimit: 100, byteLimit: 60) { out.append($0) }
         for i in 0..<10 { sz.add(TR.record(TR.launch(Int64(i), "m0\(i)"))) }
         sz.finish()
         #expect(out.map(\.messageIds) == [["m00", "m01", "m02", "m03"], ["m04", "m05", "m06", "m07"], ["m08", "m09"]])

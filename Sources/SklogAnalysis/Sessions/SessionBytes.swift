@@ -17,6 +17,14 @@ enum SessionBytes {
     /// The most bytes a varint takes.
     static let maxVarint = 10
 
+    /// The bytes of `v` as a varint.
+    @inline(__always)
+    static func varintSize(_ v: UInt64) -> Int { (64 - (v | 1).leadingZeroBitCount + 6) / 7 }
+
+    /// The bytes of a length and `n` bytes.
+    @inline(__always)
+    static func sized(_ n: Int) -> Int { varintSize(UInt64(n)) + n }
+
     @inline(__always)
     static func zigzag(_ v: Int64) -> UInt64 { UInt64(bitPattern: (v << 1) ^ (v >> 63)) }
     @inline(__always)

@@ -181,7 +181,7 @@ public final class Sessionizer {
         }
         // Room for the ID alone: `append` reserves what the record needs, so that a session of
         // one record takes what it uses.
-        let cap = Int(r.sessionId.count) + SessionBytes.maxVarint
+        let cap = SessionBytes.sized(Int(r.sessionId.count))
         let data = malloc(cap)!
         var w = SessionByteWriter(p: data, at: 0)
         r.withBytes(r.sessionId) { w.bytes($0) }
@@ -224,16 +224,19 @@ public final class Sessionizer {
     private func append(_ r: Record, to slot: Int) -> Int {
         // Without IDs (`.counts`), message IDs are left out and the user is its hash.
         let ids = keepIDs
-        var more = 1 + SessionBytes.maxVarint + (ids ? Int(r.messageId.count) : 0)
+        // Exactly the bytes this record adds, so that a session takes what it uses.
+        let sized = SessionBytes.sized
+        var more = 1 + (ids ? sized(Int(r.messageId.count)) : 1)
         let user = !table[slot].hasUser && r.userId.isPresent
-        if user { more += 1 + SessionBytes.maxVarint + (ids ? Int(r.userId.count) : 8) }
+        if user { more += 1 + sized(ids ? Int(r.userId.count) : 8) }
         var locale: UInt32 = 0, stage: UInt32 = 0, skill: UInt32 = 0
-        if table[slot].locale == 0, r.locale.isPresent { locale = valueCode(r, r.locale); if locale == 1 { more += 11 + Int(r.locale.count) } }
-        if table[slot].stage == 0, r.stage.isPresent { stage = valueCode(r, r.stage); if stage == 1 { more += 11 + Int(r.stage.count) } }
-        if table[slot].skill == 0, r.skillId.isPresent { skill = valueCode(r, r.skillId); if skill == 1 { more += 11 + Int(r.skillId.count) } }
+        if table[slot].locale == 0, r.locale.isPresent { locale = valueCode(r, r.locale); if locale == 1 { more += 1 + sized(Int(r.locale.count)) } }
+        if table[slot].stage == 0, r.stage.isPresent { stage = valueCode(r, r.stage); if stage == 1 { more += 1 + sized(Int(r.stage.count)) } }
+        if table[slot].skill == 0, r.skillId.isPresent { skill = valueCode(r, r.skillId); if skill == 1 { more += 1 + sized(Int(r.skillId.count)) } }
         let turn = r.isTurn
         var step: UInt64 = 0
         var hasSlots = false
+        var dt: UInt64 = 0, latency: UInt64 = 0, speech: UInt64 = 0
         if turn {
             let isIntent = r.isIntentRequest
             if isIntent {
@@ -241,8 +244,12 @@ public final class Sessionizer {
             }
             slotBytes.removeAll(keepingCapacity: true)
             if r.slots.isPresent { hasSlots = SlotValues.canonical(r, into: &slotBytes, scratch: &slotScratch) }
-            more += 1 + 4 * SessionBytes.maxVarint + 2 + (step == 2 ? 11 + Int(r.intent.count) : 0)
-                + (r.utterance.isPresent ? 11 + Int(r.utterance.count) : 0) + (hasSlots ? 11 + slotBytes.count : 0)
+            dt = SessionBytes.zigzag(r.ts &- table[slot].start)
+            latency = SessionBytes.zigzag(r.latencyMs)
+            speech = SessionBytes.zigzag(r.speechMs)
+            let v = SessionBytes.varintSize
+            more += 3 + v(dt) + v(latency) + v(speech) + v(step) + (step == 2 ? sized(Int(r.intent.count)) : 0)
+                + (r.utterance.isPresent ? sized(Int(r.utterance.count)) : 0) + (hasSlots ? sized(slotBytes.count) : 0)
         }
         guard reserve(slot, more) else {
             let key = table[slot].key
@@ -271,9 +278,9 @@ public final class Sessionizer {
         if ids { r.withBytes(r.messageId) { w.bytes($0) } } else { w.byte(0) }
         if turn {
             w.byte(SessionBytes.turn)
-            w.varint(SessionBytes.zigzag(ts &- table[slot].start))
-            w.varint(SessionBytes.zigzag(r.latencyMs))
-            w.varint(SessionBytes.zigzag(r.speechMs))
+            w.varint(dt)
+            w.varint(latency)
+            w.varint(speech)
             w.varint(step)
             if step == 2 { r.withBytes(r.intent) { w.bytes($0) } }
             var unhandled = r.unhandled == .yes || r.equals(r.errorType, "NoHandler") || (step >= 1 && r.equals(r.intent, "AMAZON.FallbackIntent"))
