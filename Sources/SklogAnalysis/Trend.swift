@@ -149,7 +149,7 @@ public enum Trend {
             guard now > before else { continue }
             out.append(TrendMover(intent: intent, previous: before, current: now, change: now - before, turns: c.turns, previousTurns: p.turns))
         }
-        out.sort { $0.change != $1.change ? $0.change > $1.change : $0.intent.utf8.lexicographicallyPrecedes($1.intent.utf8) }
+        out.sort { $0.change != $1.change ? $0.change > $1.change : utf8Precedes($0.intent, $1.intent) }
         return Array(out.prefix(o.top))
     }
 }

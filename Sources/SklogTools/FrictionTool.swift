@@ -81,8 +81,8 @@ public struct FrictionTool: ParsableCommand {
                     stats.add(s)
                 }
             }
-            // The summary counts: its sessions need no IDs.
-            if summary { sessionizer.detail = .counts }
+            // Events carry their own text; the summary needs no IDs either.
+            sessionizer.detail = summary ? .counts : .noText
             try stream.forEach { rec in
                 stats.addTurn(rec)
                 sessionizer.add(rec)

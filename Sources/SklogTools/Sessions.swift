@@ -59,6 +59,7 @@ public struct Sessions: ParsableCommand {
                 // at once at the end (1.6 M open sessions would be 700 MB of output held).
                 if finishing, failure == nil { do { try ordered.release(sessionizer) } catch { failure = error } }
             }
+            sessionizer.detail = .noText    // the output has IDs and friction counts, no turn text
             try stream.forEach { rec in
                 sessionizer.add(rec)
                 try ordered.release(sessionizer)

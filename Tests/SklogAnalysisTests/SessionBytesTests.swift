@@ -150,32 +150,47 @@ import SklogRecords
         #expect(out.map(\.reopened) == [false, false, false, true, true])
     }
 
-    @Test func countsDetailDropsOnlyTheIDs() {
+    @Test func lesserDetailDropsOnlyWhatItSays() {
+        // m3 and m4: the same intent and slot values 1 s apart, a retry: "\u00e9" and "e\u0301"
+        // are different bytes but equal Strings (canonically equivalent).
         let lines = [
             TR.launch(0, "m1"), TR.intent(1000, "m2", "AMAZON.FallbackIntent", #""utterance":"what""#),
-            TR.ended(2000, "m3", "USER_INITIATED"),
+            TR.intent(2000, "m3", "PlayIntent", #""slots":{"a":"\u00e9"}"#),
+            TR.intent(3000, "m4", "PlayIntent", #""slots":{"a":"e\u0301"}"#),
+            TR.ended(4000, "m5", "USER_INITIATED"),
         ]
-        var full: [Session] = [], lean: [Session] = []
-        let a = Sessionizer(options: SessionOptions()) { full.append($0) }
-        let b = Sessionizer(options: SessionOptions()) { lean.append($0) }
-        b.detail = .counts
-        for l in lines { a.add(TR.record(l)); b.add(TR.record(l)) }
-        a.finish(); b.finish()
-        #expect(full.count == 1 && lean.count == 1)
-        let f = full[0], l = lean[0]
-        #expect(f.sessionId == "S1" && l.sessionId == "")
-        #expect(f.userId == "U1" && l.userId == nil)
-        #expect(l.userHash == byteHash("U1") && f.userHash == byteHash("U1"))
-        #expect(f.messageIds == ["m1", "m2", "m3"] && l.messageIds.isEmpty)
-        #expect(f.endMessageId == "m3" && l.endMessageId == "")
-        // The friction is the same but for the IDs: the abandoned FallbackIntent turn is a
-        // termination (unhandled), and unhandled and system-error events.
-        #expect(f.friction.map(\.type) == [.termination, .unhandled, .systemError])
-        #expect(l.friction.map(\.type) == f.friction.map(\.type))
-        #expect(l.friction.map(\.detail) == f.friction.map(\.detail))
-        #expect(l.friction.map(\.utterance) == ["what", "what", "what"])
-        #expect(f.friction[0].relatedMessageId == "m3" && l.friction[0].relatedMessageId == "")
-        #expect(l.path == f.path && l.outcome == .userEnded)
+        func run(_ d: SessionDetail) -> Session {
+            var out: [Session] = []
+            let sz = Sessionizer(options: SessionOptions()) { out.append($0) }
+            sz.detail = d
+            for l in lines { sz.add(TR.record(l)) }
+            sz.finish()
+            #expect(out.count == 1)
+            return out[0]
+        }
+        let f = run(.full), t = run(.noText), c = run(.counts)
+        #expect(f.sessionId == "S1" && t.sessionId == "S1" && c.sessionId == "")
+        #expect(f.userId == "U1" && t.userId == "U1" && c.userId == nil)
+        #expect([f, t, c].allSatisfy { $0.userHash == byteHash("U1") })
+        #expect(f.messageIds == ["m1", "m2", "m3", "m4", "m5"] && t.messageIds == f.messageIds && c.messageIds.isEmpty)
+        #expect(f.endMessageId == "m5" && t.endMessageId == "m5" && c.endMessageId == "")
+        #expect(f.turns.map(\.utterance) == [nil, "what", nil, nil])
+        #expect(f.turns[2].slots.map { Array($0.utf8) } == Array("a=\u{e9}".utf8))
+        #expect([t, c].allSatisfy { $0.turns.allSatisfy { $0.utterance == nil && $0.slots == nil } })
+        #expect(t.turns.map(\.messageId) == ["m1", "m2", "m3", "m4"] && c.turns.map(\.messageId) == ["", "", "", ""])
+        // No termination (the abandoned turn m4 is no friction turn); FallbackIntent: unhandled
+        // and a system error; m3 retried by m4: a system error.
+        for s in [f, t, c] {
+            #expect(s.outcome == .userEnded && s.path == f.path)
+            #expect(s.friction.map(\.type) == [.unhandled, .systemError, .systemError])
+            #expect(s.friction.map(\.detail) == ["fallback_intent", "unhandled", "retry"])
+            #expect(s.friction.map(\.utterance) == ["what", "what", nil])
+            #expect(s.friction.map { $0.signature.map { Array($0.utf8) } }
+                    == [Array("AMAZON.FallbackIntent".utf8), Array("AMAZON.FallbackIntent".utf8), Array("PlayIntent(a=\u{e9})".utf8)])
+        }
+        #expect(f.friction.map(\.messageId) == ["m2", "m2", "m3"] && t.friction.map(\.messageId) == ["m2", "m2", "m3"])
+        #expect(t.friction[2].relatedMessageId == "m4" && c.friction.allSatisfy { $0.messageId == "" && $0.sessionId == "" })
+        #expect(c.friction[2].relatedMessageId == "")
     }
 
     @Test func fullValueTableKeepsValuesInTheSession() {

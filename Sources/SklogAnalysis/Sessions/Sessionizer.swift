@@ -41,11 +41,14 @@ public final class Sessionizer {
     public var emitInStartOrder = false
     /// What the sessions passed on carry. With `.counts` they have no session, user or message
     /// IDs (empty strings and arrays; `userHash` is kept): for consumers that only count, so that
-    /// no `String` is made per record (and the open sessions keep no message IDs). Set it
-    /// before the first record.
+    /// no `String` is made per record (and the open sessions keep no message IDs); with
+    /// `.noText` and `.counts` no turn has its utterance or slot values (friction events still
+    /// do). Set it before the first record.
     public var detail = SessionDetail.full
     /// `detail` as it was at the first record (what the open sessions' bytes hold).
     private var keepIDs = true
+    private var keepText = true
+    private var textSpans: [TurnTexts.Span] = []
     private var started = false
 
     private var table = OpenSessionTable()
@@ -90,7 +93,7 @@ public final class Sessionizer {
 
     /// Adds the next record (in time order).
     public func add(_ r: Record) {
-        if !started { started = true; keepIDs = detail == .full }
+        if !started { started = true; keepIDs = detail != .counts; keepText = detail == .full }
         let ts = r.ts
         if ts < now {
             lateRecords += 1
@@ -317,11 +320,18 @@ public final class Sessionizer {
         table.remove(slot)
         order[Int(o.seq - orderBase)] = emitInStartOrder ? Self.held : Self.done
         var s = session(o, endedByRequest: how == .sessionEndedRequest)
-        free(o.data)
         s.endedBy = how
         s.endReason = endReason
         s.outcome = SessionOutcome.of(endReason: s.endReason, lastTurn: s.turns.last)
-        s.friction = Friction.events(for: s, options: options)
+        if keepText {
+            s.friction = Friction.events(for: s, options: options)
+        } else if !s.turns.isEmpty {
+            let base = UnsafeRawPointer(o.data)
+            s.friction = s.turns.withUnsafeBufferPointer { t in
+                textSpans.withUnsafeBufferPointer { Friction.events(s, t, options, texts: TurnTexts(base: base, spans: $0)) }
+            }
+        }
+        free(o.data)
         // At the end of input no later record can reopen a session: nothing to remember.
         if !finishing {
             closedAt.insert(o.key, now)
@@ -347,6 +357,7 @@ public final class Sessionizer {
                         locale: o.locale >= 2 ? values[o.locale - 2] : nil, stage: o.stage >= 2 ? values[o.stage - 2] : nil,
                         start: o.start, end: o.last, outcome: .unknown, turns: [], messageIds: [], friction: [], reopened: o.reopened)
         if o.skill >= 2 { s.skillId = values[o.skill - 2] }
+        textSpans.removeAll(keepingCapacity: true)
         var mid = ""
         while !rd.atEnd {
             switch rd.byte() {
@@ -394,8 +405,19 @@ public final class Sessionizer {
         t.unhandled = flags & (1 << 5) != 0
         t.speechMs = speech
         t.confidence = Confidence(rawValue: confidence) ?? .unknown
-        if flags & (1 << 6) != 0 { t.utterance = rd.string() }
-        if flags & (1 << 7) != 0 { t.slots = rd.string() }
+        if keepText {
+            if flags & (1 << 6) != 0 { t.utterance = rd.string() }
+            if flags & (1 << 7) != 0 { t.slots = rd.string() }
+        } else {
+            var span = TurnTexts.Span()
+            if flags & (1 << 6) != 0 {
+                span.utteranceCount = UInt32(rd.varint()); span.utteranceAt = UInt32(rd.at); rd.at += Int(span.utteranceCount)
+            }
+            if flags & (1 << 7) != 0 {
+                span.slotsCount = UInt32(rd.varint()); span.slotsAt = UInt32(rd.at); rd.at += Int(span.slotsCount)
+            }
+            textSpans.append(span)
+        }
         return t
     }
 
@@ -466,10 +488,14 @@ public final class Sessionizer {
     }
 }
 
-/// What the sessions a Sessionizer passes on carry.
+/// What the sessions a Sessionizer passes on carry. Their friction events are complete in every
+/// case but for the IDs of `.counts`.
 public enum SessionDetail: Sendable {
     /// Every value of `Session`.
     case full
-    /// No session, user or message IDs (empty strings and arrays; `userHash` is kept).
+    /// Turns without their text (`utterance` and `slots` nil; `signature` is the step).
+    case noText
+    /// Neither the text nor session, user or message IDs (empty strings and arrays; `userHash`
+    /// is kept).
     case counts
 }
