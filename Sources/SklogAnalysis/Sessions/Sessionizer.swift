@@ -357,18 +357,28 @@ public final class Sessionizer {
                         locale: o.locale >= 2 ? values[o.locale - 2] : nil, stage: o.stage >= 2 ? values[o.stage - 2] : nil,
                         start: o.start, end: o.last, outcome: .unknown, turns: [], messageIds: [], friction: [], reopened: o.reopened)
         if o.skill >= 2 { s.skillId = values[o.skill - 2] }
+        // Sizes first, so that each array is allocated once.
+        let n = Self.count(rd)
+        s.turns.reserveCapacity(n.turns)
+        if full { s.messageIds.reserveCapacity(ids: n.records, bytes: n.idBytes) }
         textSpans.removeAll(keepingCapacity: true)
         var mid = ""
+        var midAt = UnsafeRawBufferPointer(start: nil, count: 0)
+        var midMade = true
         while !rd.atEnd {
             switch rd.byte() {
             case SessionBytes.message:
                 if full {
-                    mid = rd.string()
-                    s.messageIds.append(mid)
+                    let b = rd.bytes()
+                    s.messageIds.append(b)
+                    // Only turns need the ID as a String.
+                    midAt = b
+                    midMade = false
                 } else {
                     rd.skipBytes()
                 }
             case SessionBytes.turn:
+                if full && !midMade { mid = String(decoding: midAt, as: UTF8.self); midMade = true }
                 s.turns.append(turn(&rd, start: o.start, messageId: mid))
             case SessionBytes.user:
                 let b = rd.bytes()
@@ -383,8 +393,34 @@ public final class Sessionizer {
             default: s.skillId = rd.string()
             }
         }
-        if endedByRequest { s.endMessageId = mid }
+        if endedByRequest { s.endMessageId = full && !midMade ? String(decoding: midAt, as: UTF8.self) : mid }
         return s
+    }
+
+    /// Records, turns and message ID bytes of a session's entries.
+    private static func count(_ r: SessionByteReader) -> (records: Int, turns: Int, idBytes: Int) {
+        var rd = r
+        var records = 0, turns = 0, idBytes = 0
+        while !rd.atEnd {
+            switch rd.byte() {
+            case SessionBytes.message:
+                let k = Int(rd.varint())
+                rd.at += k
+                idBytes += k
+                records += 1
+            case SessionBytes.turn:
+                turns += 1
+                _ = rd.varint(); _ = rd.varint(); _ = rd.varint()
+                if rd.varint() == 2 { rd.skipBytes() }
+                let flags = rd.byte()
+                rd.at += 1
+                if flags & (1 << 6) != 0 { rd.skipBytes() }
+                if flags & (1 << 7) != 0 { rd.skipBytes() }
+            default:
+                rd.skipBytes()
+            }
+        }
+        return (records, turns, idBytes)
     }
 
     private static let launch = "LaunchRequest", intentRequest = "IntentRequest"
