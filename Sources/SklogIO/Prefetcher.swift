@@ -8,6 +8,9 @@ public final class Prefetcher: @unchecked Sendable {
     private let cond = NSCondition()
     private var ready: [[LineChunk]]
     private var free: [[LineChunk]]
+    /// Per input, chunk buffers still held by records when their chunk came back (touched only
+    /// by the decoding thread).
+    private var spares: [[ChunkBuffer]]
     private var done: [Bool]
     private var inFlight: [Bool]
     private var waitingFor = -1
@@ -25,6 +28,7 @@ public final class Prefetcher: @unchecked Sendable {
         let size = chunkSize ?? max(64 << 10, min(1 << 20, (96 << 20) / max(1, readers.count * (depth + 1))))
         ready = Array(repeating: [], count: readers.count)
         free = (0..<readers.count).map { _ in (0...depth).map { _ in LineChunk(capacity: size) } }
+        spares = Array(repeating: [], count: readers.count)
         done = Array(repeating: false, count: readers.count)
         inFlight = Array(repeating: false, count: readers.count)
         preparsers = Array(repeating: nil, count: readers.count)
@@ -95,6 +99,7 @@ public final class Prefetcher: @unchecked Sendable {
             inFlight[pick] = true
             cond.unlock()
 
+            chunk.reclaimBuffer(&spares[pick])
             let more = readers[pick].next(into: chunk)
 
             cond.lock()
