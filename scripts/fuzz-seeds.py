@@ -47,6 +47,14 @@ with gzip.open(S("lambda", "cloudwatch-export.gz"), "rt", encoding="utf-8") as f
     export = f.read()
 for k, c in enumerate(invocations(export)[:16]):
     write("cloudwatch-export", f"export-{k:02d}", c)
+# The same events as `aws logs tail` prints them (the target reads them as tail text too):
+# --format detailed (isoformat, the stream name) and --format short (whole seconds, no zone).
+stamp = re.compile(r"^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d{3})?Z ", re.M)
+stream = "2026/11/24/[$LATEST]0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+for k, c in enumerate(invocations(export)[:2]):
+    write("cloudwatch-export", f"tail-detailed-{k:02d}",
+          stamp.sub(lambda m: m.group(1) + (m.group(2) or ".000") + "000+00:00 " + stream + " ", c))
+    write("cloudwatch-export", f"tail-short-{k:02d}", stamp.sub(lambda m: m.group(1) + " ", c))
 
 # Subscription: mode byte 0 = lines as they are; 1 = the decoded payload (the harness
 # gzips and base64s it); 2 = base64 of non-gzip bytes.
@@ -58,10 +66,26 @@ for k, line in enumerate(read("lambda", "subscription.ndjson").splitlines()[:12]
     else:
         write("subscription", f"payload-{k:02d}", b"\x01" + line.encode())
 write("subscription", "not-gzip", b"\x02hello")
+# `aws logs filter-log-events --output json` (mode 0: the target reads it as the CLI's JSON too),
+# its events the first invocation's log events in the export.
+import json
+messages = []
+for l in invocations(export)[0].splitlines():
+    if stamp.match(l):
+        messages.append(stamp.sub("", l, count=1))
+    elif messages:
+        messages[-1] += "\n" + l
+evs = [{"logStreamName": stream, "timestamp": 1795514400000 + i, "message": m + "\n", "ingestionTime": 1795514400900 + i,
+        "eventId": "3770%052d" % i} for i, m in enumerate(messages)]
+write("subscription", "filter-log-events", b"\x00" + json.dumps({"events": evs, "nextToken": "Bxkq"}, indent=4).encode() + b"\n")
 
 csv = read("csv", "console-message-ids.csv")
 write("csv", "console-ids", csv)
 write("csv", "records", 'ts,Message ID,Session ID,Intent,Latency (ms),Status\n2026-11-24T10:00:00.000Z,amzn1.echo-api.request.1,S1,PlayIntent,120,success\n"2026-11-24 10:00:01",amzn1.echo-api.request.2,S1,"Stop, now",80,error\n')
+insights = "@timestamp,@message,@logStream,@log\n" + "".join(
+    '2026-11-24 10:00:00.%03d,"%s\n",%s,123456789012:/aws/lambda/space-facts\n' % (i, l.replace('"', '""'), stream)
+    for i, l in reversed(list(enumerate(messages))))
+write("csv", "insights", insights)
 write("csv", "tsv", "timestamp\tmessageId\tlocale\n1795521600000\tM1\ten-US\n")
 
 for k, c in enumerate(invocations(read("lambda", "lambda-python.log"))[:8]):

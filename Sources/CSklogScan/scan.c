@@ -3,6 +3,7 @@
 // to bracket with the masks instead of looking at every byte.
 #include "sklog_scan.h"
 #include <string.h>
+#include <stdlib.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -159,7 +160,7 @@ static inline int is_num(uint8_t c) {
 // Pass 1: the masks of every block of the line. Returns -1 for a backslash outside a string
 // (left to the full parser), else whether the line has a byte >= 0x80 or a NUL, plus 2 when it
 // has a backslash.
-#define SK_PASS1(NAME, ATTR, ODD_T, ODD_INIT, CLASSIFY, ODD_ANY) \
+#define SK_PASS1(NAME, ATTR, ODD_T, ODD_INIT, CLASSIFY, ODD_ANY, PREFIX_XOR) \
 ATTR static int NAME(const uint8_t *p, size_t n, sk_block *m, size_t nb) { \
     int esc_carry = 0; \
     uint64_t in_string = 0, any_bs = 0; \
@@ -176,7 +177,7 @@ ATTR static int NAME(const uint8_t *p, size_t n, sk_block *m, size_t nb) { \
         } \
         uint64_t esc = (r.bslash | (uint64_t)esc_carry) ? escaped_bits(r.bslash, &esc_carry) : 0; \
         uint64_t q = r.quote & ~esc; \
-        uint64_t inside = prefix_xor(q) ^ in_string; \
+        uint64_t inside = PREFIX_XOR(q) ^ in_string; \
         in_string = (uint64_t)((int64_t)inside >> 63); \
         if (r.bslash & ~inside) return -1; \
         m[k].quote = q; \
@@ -186,20 +187,74 @@ ATTR static int NAME(const uint8_t *p, size_t n, sk_block *m, size_t nb) { \
     } \
     return (ODD_ANY ? 1 : 0) | (any_bs ? 2 : 0); \
 }
-SK_PASS1(pass1_generic, , uint64_t, 0, classify, odd != 0)
+SK_PASS1(pass1_generic, , uint64_t, 0, classify, odd != 0, prefix_xor)
 #ifdef SK_AVX2
-SK_PASS1(pass1_avx2, __attribute__((target("avx2"))), __m256i, _mm256_setzero_si256(), classify_avx2, _mm256_movemask_epi8(odd) != 0)
+// The prefix XOR as one carry-less multiply by all ones (as simdjson does), on CPUs with AVX2
+// (all of which have PCLMULQDQ; checked anyway).
+__attribute__((target("pclmul,sse2"))) static inline uint64_t prefix_xor_clmul(uint64_t x) {
+    __m128i r = _mm_clmulepi64_si128(_mm_set_epi64x(0, (long long)x), _mm_set1_epi8((char)0xFF), 0);
+    return (uint64_t)_mm_cvtsi128_si64(r);
+}
+SK_PASS1(pass1_avx2, __attribute__((target("avx2,pclmul"))), __m256i, _mm256_setzero_si256(), classify_avx2, _mm256_movemask_epi8(odd) != 0, prefix_xor_clmul)
 #endif
 
 static int (*pass1)(const uint8_t *, size_t, sk_block *, size_t) = 0;
 
-int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned *flags) {
+// A key's words: its first and last 8 bytes (for shorter keys, what fits), exact for keys up to
+// 16 bytes; longer ones are compared in full.
+__attribute__((always_inline)) static inline void key_words(const uint8_t *k, size_t n, uint64_t *a, uint64_t *b) {
+    if (n >= 8) {
+        memcpy(a, k, 8); memcpy(b, k + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, k, 4); memcpy(&y, k + n - 4, 4);
+        *a = *b = (uint64_t)x | (uint64_t)y << 32;
+    } else if (n >= 1) {
+        *a = *b = (uint64_t)k[0] | (uint64_t)k[n >> 1] << 8 | (uint64_t)k[n - 1] << 16;
+    } else {
+        *a = *b = 0;
+    }
+}
+
+// The multiplier was chosen so that the record keys of sklog fall in distinct slots; any other
+// set of keys works too (probing), only slower.
+__attribute__((always_inline)) static inline unsigned key_slot(uint64_t a, uint64_t b, size_t n) {
+    return (unsigned)(((a ^ (b << 1) ^ (uint64_t)n) * 0x2e47dc0e959f3a51ull) >> 56);
+}
+
+void sk_keys_add(sk_keys *t, const uint8_t *name, size_t n, uint8_t id) {
+    uint64_t a, b;
+    key_words(name, n, &a, &b);
+    unsigned i = key_slot(a, b, n);
+    while (t->slot[i]) i = (i + 1) & 255;
+    t->slot[i] = id;
+    t->len[id] = (uint8_t)(n < 255 ? n : 255);
+    t->wa[id] = a; t->wb[id] = b;
+    t->name[id] = (uint8_t *)malloc(n ? n : 1);
+    memcpy(t->name[id], name, n);
+}
+
+__attribute__((always_inline)) static inline uint8_t keys_find(const sk_keys *t, const uint8_t *p, size_t n) {
+    uint64_t a, b;
+    key_words(p, n, &a, &b);
+    unsigned i = key_slot(a, b, n);
+    for (;;) {
+        uint8_t id = t->slot[i];
+        if (!id) return 0;
+        if (t->len[id] == n && t->wa[id] == a && t->wb[id] == b && (n <= 16 || memcmp(t->name[id], p, n) == 0)) return id;
+        i = (i + 1) & 255;
+    }
+}
+
+uint8_t sk_keys_find(const sk_keys *t, const uint8_t *p, size_t n) { return keys_find(t, p, n); }
+
+int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned *flags, const sk_keys *keys) {
     if (n == 0 || n > (size_t)SK_MAX_BLOCKS * 64) return -1;
     sk_block m[SK_MAX_BLOCKS];
     size_t nb = (n + 63) >> 6;
     if (!pass1) {
 #ifdef SK_AVX2
-        pass1 = __builtin_cpu_supports("avx2") ? pass1_avx2 : pass1_generic;
+        pass1 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("pclmul") ? pass1_avx2 : pass1_generic;
 #else
         pass1 = pass1_generic;
 #endif
@@ -227,6 +282,7 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
             if (e < 0) return -1;
             sk_member mem;
             mem.ks = (uint32_t)(i + 1); mem.ke = (uint32_t)e; mem.escaped = 0; mem.unused = 0;
+            mem.key = keys ? keys_find(keys, p + i + 1, (size_t)e - (i + 1)) : 0;
             i = (size_t)e + 1;
             if (i >= n || p[i] != ':') { SKIP_SPACE(); if (i >= n || p[i] != ':') return -1; }
             i++;
@@ -238,7 +294,7 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
                 e = next_bit(m, nb, i + 1, 0);
                 if (e < 0) return -1;
                 mem.vs = (uint32_t)(i + 1); mem.ve = (uint32_t)e; mem.kind = SK_STRING;
-                mem.escaped = any_bs ? (uint8_t)any_bslash(m, i + 1, (size_t)e) : 0;
+                mem.escaped = any_bs && (!keys || mem.key) ? (uint8_t)any_bslash(m, i + 1, (size_t)e) : 0;
                 i = (size_t)e + 1;
                 break;
             case '{': case '[':
@@ -266,8 +322,10 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
                 while (i < n && is_num(p[i])) i++;
                 mem.ve = (uint32_t)i; mem.kind = SK_NUMBER;
             }
-            if (count >= cap) return -1;
-            out[count++] = mem;
+            if (!keys || mem.key) {
+                if (count >= cap) return -1;
+                out[count++] = mem;
+            }
             if (i < n && p[i] == ',') { i++; continue; }
             SKIP_SPACE();
             if (i >= n) return -1;

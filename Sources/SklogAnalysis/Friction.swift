@@ -22,17 +22,19 @@ public enum Friction {
     /// Every friction event of the session, in order of the turn they name (then by type).
     public static func events(for s: Session, options o: SessionOptions) -> [FrictionEvent] {
         guard !s.turns.isEmpty else { return [] }
-        return s.turns.withUnsafeBufferPointer { events(s, $0, o) }
+        return s.turns.withUnsafeBufferPointer { events(s, $0, o, texts: nil) }
     }
 
     /// Events come turn by turn (in session order), and for one turn in the order of
     /// `FrictionType.allCases`: barge-in, termination, unhandled, low-confidence, system error.
-    static func events(_ s: Session, _ T: UnsafeBufferPointer<Turn>, _ o: SessionOptions) -> [FrictionEvent] {
+    /// `texts`: the turns' utterances and slot values, when the turns do not carry them.
+    static func events(_ s: Session, _ T: UnsafeBufferPointer<Turn>, _ o: SessionOptions, texts: TurnTexts?) -> [FrictionEvent] {
         let n = T.count
         var out: [FrictionEvent] = []
         @inline(__always) func event(_ type: FrictionType, _ i: Int, related: String?, detail: String?) -> FrictionEvent {
             var e = FrictionEvent(type: type, messageId: T[i].messageId, relatedMessageId: related, sessionId: s.sessionId, ts: T[i].ts,
-                                  intent: T[i].intent, utterance: T[i].utterance, signature: T[i].signature)
+                                  intent: T[i].intent, utterance: texts.map { $0.utterance(i) } ?? T[i].utterance,
+                                  signature: texts.map { $0.signature(i, step: T[i].step) } ?? T[i].signature)
             e.detail = detail
             return e
         }
@@ -100,7 +102,7 @@ public enum Friction {
             }
             var retried = false
             if i + 1 < n, T[i].intent != nil, T[i].ts <= T[i + 1].ts, T[i + 1].ts - T[i].ts <= o.retryWindowMs,
-               T[i].intent == T[i + 1].intent, T[i].slots == T[i + 1].slots {
+               T[i].intent == T[i + 1].intent, texts.map({ $0.sameSlots(i, i + 1) }) ?? (T[i].slots == T[i + 1].slots) {
                 retried = true
             }
             if low || unhandled || retried {

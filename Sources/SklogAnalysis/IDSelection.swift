@@ -126,6 +126,7 @@ public final class IDSelector {
         // CSV and JSON show each record's friction, so they need sessions too.
         if criteria.needsSessions || format != .ids {
             sessions = Sessionizer(options: sessionOptions) { [unowned self] s in self.closed(s) }
+            sessions?.detail = .noText   // IDs and friction, no turn text
         }
     }
 

@@ -188,6 +188,8 @@ extension MetricsAccumulator {
         }
         options.redact = opt["redact"]?.bool ?? false
         options.top = Int(opt["top"]?.int ?? 20)
+        // A negative top would trap in the report's `prefix(top)` (found reading the code).
+        guard options.top >= 0 else { throw bad("invalid top \(options.top)") }
         options.sessionParameters = opt["session"]?.string ?? ""
         let acc = MetricsAccumulator(options: options, deferCrossRecordEvents: true)
 
@@ -247,7 +249,7 @@ extension MetricsAccumulator {
                 return PropertyHash(key: try hexValue(pa[0], bad), value: try hexValue(pa[1], bad))
             }
             events.append(DeferredEvent(ts: ts, messageId: Array(id.utf8), kind: kind, key: try hexValue(a[3], bad),
-                                        trial: TriState(rawValue: Int8(trial)) ?? .unknown, props: props, bucket: a[6].int,
+                                        trial: Int8(exactly: trial).flatMap(TriState.init(rawValue:)) ?? .unknown, props: props, bucket: a[6].int,
                                         dims: try (a[7].array ?? []).map { try hexValue($0, bad) }))
         }
         acc.setDeferred(events)
@@ -271,7 +273,10 @@ extension MetricsAccumulator {
         func hist(_ x: JSONValue?) throws -> LatencyHistogram {
             var h = LatencyHistogram()
             for e in x?.array ?? [] {
-                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int else { throw bad("invalid histogram") }
+                // A negative count, or counts whose total an Int64 cannot hold, is no histogram
+                // (found by the fuzzer: `UInt64(n)` and the total trapped).
+                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int, n >= 0,
+                      !h.n.addingReportingOverflow(n).overflow else { throw bad("invalid histogram") }
                 h.add(ms, count: UInt64(n))
             }
             return h

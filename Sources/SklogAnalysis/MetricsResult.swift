@@ -142,7 +142,7 @@ extension MetricsAccumulator {
                             values.append(MetricsDimensionValue(value: names[v] ?? "", metrics: ev.evaluate(c, whole: false, activeStart: start, activeEnd: start + n)))
                         }
                     }
-                    values.sort { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
+                    values.sort { utf8Precedes($0.value, $1.value) }
                     dims.append(MetricsDimension(name: dim.rawValue, values: values))
                 }
                 out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims))
@@ -154,7 +154,7 @@ extension MetricsAccumulator {
             var values = whole.dims[d].pairs.map { v, c in
                 MetricsDimensionValue(value: names[v] ?? "", metrics: ev.evaluate(c, whole: false, activeStart: 0, activeEnd: c[.paidStarts] - c[.paidEnds]))
             }
-            values.sort { $0.value.utf8.lexicographicallyPrecedes($1.value.utf8) }
+            values.sort { utf8Precedes($0.value, $1.value) }
             totalDims.append(MetricsDimension(name: dim.rawValue, values: values))
         }
         let total = MetricsBucket(start: nil, metrics: ev.evaluate(w, whole: true, activeStart: 0, activeEnd: w[.paidStarts] - w[.paidEnds]),
@@ -233,7 +233,7 @@ struct Evaluator {
             m.pairs.map { ($0, $1) }.sorted { a, b in
                 let wa = weight(a.1), wb = weight(b.1)
                 if wa != wb { return wa > wb }
-                return name(a.0).utf8.lexicographicallyPrecedes(name(b.0).utf8)
+                return utf8Precedes(name(a.0), name(b.0))
             }
         }
 
@@ -283,8 +283,8 @@ struct Evaluator {
                 return (name(a), name(b), p, a)
             }.sorted { x, y in
                 if x.2.sessions != y.2.sessions { return x.2.sessions > y.2.sessions }
-                if x.0 != y.0 { return x.0.utf8.lexicographicallyPrecedes(y.0.utf8) }
-                return x.1.utf8.lexicographicallyPrecedes(y.1.utf8)
+                if x.0 != y.0 { return utf8Precedes(x.0, y.0) }
+                return utf8Precedes(x.1, y.1)
             }
             for (from, to, p, a) in rows {
                 let l = [from, to]
@@ -294,7 +294,7 @@ struct Evaluator {
             }
             if whole {
                 let tops = c.topPaths.pairs.map { k, n in ((acc.pathNames[k] ?? []).map(name).joined(separator: " > "), n) }
-                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+                    .sorted { $0.1 != $1.1 ? $0.1 > $1.1 : utf8Precedes($0.0, $1.0) }
                 for (p, n) in tops.prefix(acc.options.top) { row("topPathSessions", "topPaths", [p], .int(n)) }
             }
         } else {
@@ -365,7 +365,7 @@ struct Evaluator {
         if accountLinking {
             var vias = Set(c.viaInitiated.keys)
             vias.formUnion(c.viaCompleted.keys)
-            for v in vias.sorted(by: { name($0).utf8.lexicographicallyPrecedes(name($1).utf8) }) {
+            for v in vias.sorted(by: { utf8Precedes(name($0), name($1)) }) {
                 let i = c.viaInitiated[v] ?? 0, d = c.viaCompleted[v] ?? 0
                 row("accountLinkingInitiations", "accountLinkingByVia", [name(v)], .int(i))
                 row("accountLinkingCompletions", "accountLinkingByVia", [name(v)], .int(d))

@@ -149,7 +149,7 @@ public enum Trend {
             guard now > before else { continue }
             out.append(TrendMover(intent: intent, previous: before, current: now, change: now - before, turns: c.turns, previousTurns: p.turns))
         }
-        out.sort { $0.change != $1.change ? $0.change > $1.change : $0.intent.utf8.lexicographicallyPrecedes($1.intent.utf8) }
+        out.sort { $0.change != $1.change ? $0.change > $1.change : utf8Precedes($0.intent, $1.intent) }
         return Array(out.prefix(o.top))
     }
 }
@@ -168,8 +168,11 @@ public final class MetricsFeed {
     public private(set) var sessionizer: Sessionizer!
     /// Optional extra consumer of each record, before the sessionizer sees it.
     public var onRecord: ((Record) -> Void)?
-    /// Optional extra consumer of closed sessions (the HTML report keeps a few).
-    public var onSession: ((Session) -> Void)?
+    /// Optional extra consumer of closed sessions (the HTML report keeps a few); its sessions
+    /// carry every ID, the engine's alone need none.
+    public var onSession: ((Session) -> Void)? {
+        didSet { sessionizer.detail = onSession == nil ? .counts : .full }
+    }
     /// Friction events (barge-ins, terminations, unhandled, low-confidence) per bucket start and
     /// intent, in the bucket of the event's message (as the engine counts them): for movers.
     public private(set) var frictionByIntent: [Int64: [String: Int64]] = [:]
@@ -191,6 +194,7 @@ public final class MetricsFeed {
             }
             self.onSession?(s)
         }
+        sessionizer.detail = .counts
         if threaded {
             batch.reserveCapacity(Self.batchSize)
             worker = BatchWorker(name: "sklog-sessions") { [unowned self] records in

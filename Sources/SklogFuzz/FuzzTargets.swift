@@ -23,9 +23,14 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .ndjson: Self.lines(data, NDJSONAdapter())
         case .lambdaText: Self.lines(data, LambdaTextAdapter())
         case .lambdaJSON: Self.lines(data, LambdaJSONAdapter())
-        case .cloudwatchExport: Self.lines(data, CloudWatchExportAdapter())
+        case .cloudwatchExport:
+            // `aws logs tail` text has the same `TIMESTAMP SPACE …` lines, a stream name first.
+            Self.lines(data, CloudWatchExportAdapter())
+            Self.lines(data, LogsTailAdapter())
         case .subscription: Self.subscription(data)
-        case .csv: Self.lines(data, CSVAdapter())
+        case .csv:
+            Self.lines(data, CSVAdapter())
+            Self.lines(data, InsightsCSVAdapter())
         case .pythonRepr: Self.pythonRepr(data)
         case .speech: _ = SpeechTime.estimateMs(utf8: data)
         case .pattern: Self.pattern(data)
@@ -59,7 +64,10 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         guard let mode = data.first else { return }
         let rest = UnsafeRawBufferPointer(rebasing: data[1...])
         switch mode % 3 {
-        case 0: lines(rest, SubscriptionAdapter())
+        case 0:
+            lines(rest, SubscriptionAdapter())
+            // The CLI's JSON dumps (`filter-log-events`, `get-log-events`) hold the same events.
+            lines(rest, CloudWatchJSONAdapter())
         case 1:
             guard let gz = gzip(rest) else { return }
             let doc = Array("{\"awslogs\":{\"data\":\"".utf8) + base64(gz) + Array("\"}}".utf8)

@@ -4,9 +4,23 @@ import Glibc
 import Darwin
 #endif
 
+/// The bytes of one decoded chunk, shared with the records parsed from it (they point into it
+/// instead of copying their line). A chunk refills its buffer only once no record holds it any
+/// more; until then it decodes into a spare one (`LineChunk.reclaimBuffer`).
+public final class ChunkBuffer: @unchecked Sendable {
+    public let base: UnsafeMutableRawPointer
+    public let capacity: Int
+    init(capacity: Int) {
+        self.capacity = capacity
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+    }
+    deinit { base.deallocate() }
+}
+
 /// A block of whole lines of decoded input. Chunks are recycled: the consumer hands them back.
 public final class LineChunk {
-    public private(set) var storage: UnsafeMutableRawBufferPointer
+    public private(set) var buffer: ChunkBuffer
+    public var storage: UnsafeMutableRawBufferPointer { UnsafeMutableRawBufferPointer(start: buffer.base, count: buffer.capacity) }
     /// Bytes of `storage` in use: whole lines, the last one possibly without its newline at EOF.
     public internal(set) var count = 0
     /// When a line was longer than the reader's limit, it was cut; this is the offset in this
@@ -18,17 +32,32 @@ public final class LineChunk {
     var preparseState: UInt8 = 0  // 0 none, 1 in progress, 2 done
 
     init(capacity: Int) {
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        buffer = ChunkBuffer(capacity: capacity)
     }
-    deinit { storage.deallocate() }
 
-    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[0..<count]) }
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: buffer.base, count: count) }
 
     func grow(to capacity: Int) {
-        let bigger = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        if count > 0 { bigger.baseAddress!.copyMemory(from: storage.baseAddress!, byteCount: count) }
-        storage.deallocate()
-        storage = bigger
+        let bigger = ChunkBuffer(capacity: capacity)
+        if count > 0 { bigger.base.copyMemory(from: buffer.base, byteCount: count) }
+        buffer = bigger
+    }
+
+    /// Before the chunk is refilled: keeps its buffer if no record points into it any more, else
+    /// swaps in a spare that nobody holds (or a new one) and keeps the held one as a spare.
+    /// Called by the one thread that fills chunks; records are released on any thread, and a
+    /// buffer seen uniquely referenced can no longer gain a reference.
+    func reclaimBuffer(_ spares: inout [ChunkBuffer]) {
+        preparsed = nil  // its records hold the buffer too
+        if isKnownUniquelyReferenced(&buffer) { return }
+        for i in spares.indices where isKnownUniquelyReferenced(&spares[i]) {
+            swap(&buffer, &spares[i])
+            return
+        }
+        spares.append(buffer)
+        // Spares still held by records (kept by a consumer) are let go: freed with their last record.
+        if spares.count > 8 { spares.removeFirst() }
+        buffer = ChunkBuffer(capacity: buffer.capacity)
     }
 }
 

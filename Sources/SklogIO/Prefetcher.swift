@@ -19,6 +19,9 @@ public final class Prefetcher: @unchecked Sendable {
     private let cond = NSCondition()
     private var ready: [[LineChunk]]
     private var free: [[LineChunk]]
+    /// Per lane, chunk buffers still held by records when their chunk came back (touched only
+    /// by the thread decoding that lane, one at a time).
+    private var spares: [[ChunkBuffer]]
     private var done: [Bool]
     private let laneOf: [Int]
     /// Per lane: the position in `lanes[l]` of the reader being decoded, and its ready chunks.
@@ -51,6 +54,7 @@ public final class Prefetcher: @unchecked Sendable {
         let size = chunkSize ?? max(64 << 10, min(1 << 20, (96 << 20) / max(1, lanes.count * (depth + 1))))
         ready = Array(repeating: [], count: readers.count)
         free = lanes.map { _ in (0...depth).map { _ in LineChunk(capacity: size) } }
+        spares = Array(repeating: [], count: lanes.count)
         done = Array(repeating: false, count: readers.count)
         laneAt = Array(repeating: 0, count: lanes.count)
         laneReady = Array(repeating: 0, count: lanes.count)
@@ -133,6 +137,7 @@ public final class Prefetcher: @unchecked Sendable {
             laneBusy[pick] = true
             cond.unlock()
 
+            chunk.reclaimBuffer(&spares[pick])
             let more = readers[r].next(into: chunk)
             if !more { readers[r].releaseBuffers() }
 

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import SklogIO
+import CSklogScan
 
 /// One input of a `RecordStream`: its current chunk, its format adapter, and the records parsed
 /// but not yet released (sorted; released once no earlier record can still arrive). An input is
@@ -23,23 +24,34 @@ final class InputState: RecordSink {
     /// When the current chunk was parsed ahead by the decoding thread: its lines, and where we are.
     @exclusivity(unchecked) var preparsed: PreparsedLines? = nil
     @exclusivity(unchecked) var preIndex = 0
-    @exclusivity(unchecked) var preRecord = 0
     @exclusivity(unchecked) var lineNumber: Int64 = 0
-    /// Records not yet released: those that arrived in order (sorted, consumed from `head`), and
-    /// the stragglers that arrived out of order (a min-heap). The earliest of both goes next.
-    @exclusivity(unchecked) var pending: [Record] = []
+    /// Records not yet released, each in a slot of `slots` that it keeps until it is handed on
+    /// (ordering moves 4-byte slot numbers, not records): those that arrived in order (sorted,
+    /// consumed from `head`), and the stragglers that arrived out of order (a min-heap). The
+    /// earliest of both goes next.
+    let slots: RecordSlots
+    @exclusivity(unchecked) var pending: [Int32] = []
     @exclusivity(unchecked) var head = 0
-    @exclusivity(unchecked) var stragglers = MinHeap<Record>(by: RecordOrder.before)
+    @exclusivity(unchecked) var stragglers: MinHeap<Int32>
     @exclusivity(unchecked) var maxSeen = Int64.min
     @exclusivity(unchecked) var lastReleased = Int64.min
     @exclusivity(unchecked) var farJumps = 0
     @exclusivity(unchecked) var eof = false
+    /// Canonical NDJSON: lines are parsed here, in place, pointing into their chunk.
+    @exclusivity(unchecked) var canonical = false
+    /// The SIMD scan's members of one line.
+    let members = UnsafeMutablePointer<sk_member>.allocate(capacity: RecordParser.maxMembers)
 
     init(index: Int, parts: [Int], stream: RecordStream) {
         self.index = index
         self.parts = parts
         self.stream = stream
+        let s = RecordSlots()
+        slots = s
+        stragglers = MinHeap(by: { a, b in RecordOrder.before(s.base + Int(a), s.base + Int(b)) })
     }
+
+    deinit { members.deallocate() }
 
     var reader: Int { parts[part] }
 
@@ -55,22 +67,25 @@ final class InputState: RecordSink {
     var hasHead: Bool { head < pending.count || !stragglers.isEmpty }
 
     /// Whether the earliest pending record is a straggler.
+    @inline(__always)
     private var headIsStraggler: Bool {
         guard let s = stragglers.min else { return false }
-        return head >= pending.count || RecordOrder.before(s, pending[head])
+        return head >= pending.count || RecordOrder.before(slots.base + Int(s), slots.base + Int(pending[head]))
     }
 
-    /// The earliest pending record (call only when `hasHead`).
-    var headRecord: Record { headIsStraggler ? stragglers.min! : pending[head] }
-    var headTs: Int64 { headIsStraggler ? stragglers.min!.ts : pending[head].ts }
+    /// The slot of the earliest pending record (call only when `hasHead`).
+    var headSlot: Int32 { headIsStraggler ? stragglers.min! : pending[head] }
+    /// The earliest pending record, in place (valid until more lines are parsed).
+    var headRecord: UnsafeMutablePointer<Record> { slots.base + Int(headSlot) }
+    var headTs: Int64 { headRecord.pointee.ts }
 
-    /// Takes the earliest pending record.
-    func popHead() -> Record {
-        var r: Record
+    /// Takes the earliest pending record: its slot, which the caller releases once done with it.
+    func popHead() -> Int32 {
+        let k: Int32
         if headIsStraggler {
-            r = stragglers.pop()!
+            k = stragglers.pop()!
         } else {
-            r = pending[head]
+            k = pending[head]
             head += 1
             if head == pending.count { pending.removeAll(keepingCapacity: true); head = 0 }
             // Released records still hold their bytes until dropped: with many inputs merged,
@@ -78,8 +93,9 @@ final class InputState: RecordSink {
             // half is released costs at most one move per record.
             else if head >= 64 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
         }
-        if r.ts < lastReleased { r.tsBeforeLastRelease = true } else { lastReleased = r.ts }
-        return r
+        let r = slots.base + Int(k)
+        if r.pointee.ts < lastReleased { r.pointee.tsBeforeLastRelease = true } else { lastReleased = r.pointee.ts }
+        return k
     }
 
     /// Parses lines until the earliest pending record can be released, or the input ends.
@@ -116,7 +132,7 @@ final class InputState: RecordSink {
             pos = 0
             stream.accounting.bytesDecoded += Int64(c.count)
             if adapter == nil { try recognize(c) }
-            if let p = c.preparsed as? PreparsedLines { preparsed = p; preIndex = 0; preRecord = 0 }
+            if let p = c.preparsed as? PreparsedLines { preparsed = p; preIndex = 0 }
         }
         let c = chunk!
         let bytes = c.bytes
@@ -128,9 +144,11 @@ final class InputState: RecordSink {
                 switch item {
                 case .empty: continue
                 case .record:
-                    p.records[preRecord].line = lineNumber
-                    accept(p.records[preRecord])
-                    preRecord += 1
+                    // Moved (bitwise, no copy of its bytes) into a slot.
+                    let k = slots.take()
+                    p.moveNext(to: slots.base + Int(k))
+                    slots.base[Int(k)].line = lineNumber
+                    place(k)
                 case .reject(let reason, let start, let end, let detail):
                     reject(reason, line: lineNumber, text: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), detail: detail)
                 }
@@ -148,7 +166,19 @@ final class InputState: RecordSink {
                 continue
             }
             if line.isEmpty { continue }
-            adapter!.consume(line, number: lineNumber, sink: self)
+            if canonical {
+                let k = slots.take()
+                do throws(RecordReject) {
+                    try RecordParser.parse(line, chunk: c.buffer, into: slots.base + Int(k), members: members)
+                    slots.base[Int(k)].line = lineNumber
+                    place(k)
+                } catch {
+                    slots.giveBack(k)
+                    reject(error.reason, line: lineNumber, text: line, detail: error.detail)
+                }
+            } else {
+                adapter!.consume(line, number: lineNumber, sink: self)
+            }
         }
     }
 
@@ -175,6 +205,7 @@ final class InputState: RecordSink {
             format = f
         }
         adapter = try FormatDetector.makeAdapter(format, options: opts, firstLines: firstLines)
+        canonical = adapter is NDJSONAdapter
         if let raw = adapter as? RawLogAdapter {
             raw.parser.asm.holdMs = min(raw.parser.asm.holdMs, max(0, stream.options.maxDelayMs))
         }
@@ -186,29 +217,34 @@ final class InputState: RecordSink {
     // MARK: RecordSink
 
     func accept(_ record: Record) {
-        var r = record
-        let (file, line) = local(r.line)
-        r.input = Int32(file)
-        r.line = line
-        if r.ts > maxSeen {
+        let k = slots.take()
+        (slots.base + Int(k)).initialize(to: record)
+        place(k)
+    }
+
+    /// Queues the record in slot `k` (its `line` the global line number).
+    @inline(__always)
+    private func place(_ k: Int32) {
+        let r = slots.base + Int(k)
+        r.pointee.line = local(r.pointee.line).1
+        r.pointee.input = Int32(index)
+        let ts = r.pointee.ts
+        if ts > maxSeen {
             // One wild timestamp (far in the future) must not release everything else early.
-            if maxSeen != Int64.min && r.ts > maxSeen &+ 86_400_000 && farJumps < 2 {
+            if maxSeen != Int64.min && ts > maxSeen &+ 86_400_000 && farJumps < 2 {
                 farJumps += 1
             } else {
                 farJumps = 0
-                maxSeen = r.ts
+                maxSeen = ts
             }
         } else {
             farJumps = 0
         }
         // Records mostly arrive in order: those are appended; the others go to the heap.
-        if head >= pending.count || !RecordOrder.before(r, pending[pending.count - 1]) {
-            pending.append(r)
-            pending[pending.count - 1].input = Int32(index)
+        if head >= pending.count || !RecordOrder.before(r, slots.base + Int(pending[pending.count - 1])) {
+            pending.append(k)
         } else {
-            var s = r
-            s.input = Int32(index)
-            stragglers.push(s)
+            stragglers.push(k)
         }
     }
 
@@ -221,9 +257,59 @@ final class InputState: RecordSink {
 }
 
 
+/// Slots for the pending records of one input. A record stays in its slot from parse to release;
+/// slots are numbers, so the storage may grow (moving the records bitwise) while they wait.
+final class RecordSlots {
+    private(set) var base: UnsafeMutablePointer<Record>
+    private var capacity = 256
+    private var used = 0               // slots ever handed out
+    private var free: [Int32] = []
+    private var live: [Bool] = []      // which slots hold a record (for deinit)
+
+    init() { base = .allocate(capacity: capacity) }
+
+    deinit {
+        for i in 0..<used where live[i] { (base + i).deinitialize(count: 1) }
+        base.deallocate()
+    }
+
+    /// A slot for the caller to initialize (or to give back).
+    @inline(__always)
+    func take() -> Int32 {
+        if let k = free.popLast() { live[Int(k)] = true; return k }
+        if used == capacity { grow() }
+        live.append(true)
+        used += 1
+        return Int32(used - 1)
+    }
+
+    private func grow() {
+        let bigger = UnsafeMutablePointer<Record>.allocate(capacity: capacity * 2)
+        // Records are bitwise movable: the slots' bytes, initialized or not, move as they are.
+        UnsafeMutableRawPointer(bigger).copyMemory(from: base, byteCount: used * MemoryLayout<Record>.stride)
+        base.deallocate()
+        base = bigger
+        capacity *= 2
+    }
+
+    /// Releases the record in slot `k` (and its hold on its chunk).
+    @inline(__always)
+    func release(_ k: Int32) {
+        (base + Int(k)).deinitialize(count: 1)
+        giveBack(k)
+    }
+
+    /// Returns a slot left uninitialized.
+    @inline(__always)
+    func giveBack(_ k: Int32) {
+        live[Int(k)] = false
+        free.append(k)
+    }
+}
+
 /// The lines of one chunk of canonical NDJSON, parsed by the decoding thread ahead of the
-/// consumer: one item per line, in order (records copy their bytes; rejects point into the chunk).
-/// Records are parsed in place into `records` (in line order), never moved around in an enum.
+/// consumer: one item per line, in order (records point into the chunk, as do rejects).
+/// Records are parsed in place into `records` (in line order) and moved out one by one.
 final class PreparsedLines {
     enum Item {
         case empty
@@ -231,13 +317,21 @@ final class PreparsedLines {
         case reject(RejectReason, Int, Int, String?)
     }
     var items: [Item] = []
-    var records: [Record] = []
+    private var records: UnsafeMutablePointer<Record>
+    private var capacity: Int
+    private var count = 0
+    /// Records moved out so far (the first `taken`).
+    private var taken = 0
 
     init(_ c: LineChunk) {
+        capacity = c.count / 512 + 16
+        records = .allocate(capacity: capacity)
         let bytes = c.bytes
         guard let base = bytes.baseAddress else { return }
         items.reserveCapacity(c.count / 512 + 16)
-        records.reserveCapacity(c.count / 512 + 16)
+        let buffer = c.buffer
+        let members = UnsafeMutablePointer<sk_member>.allocate(capacity: RecordParser.maxMembers)
+        defer { members.deallocate() }
         var pos = 0
         while pos < c.count {
             let (start, e, next) = Self.nextLine(base, pos, c.count)
@@ -247,18 +341,33 @@ final class PreparsedLines {
                 continue
             }
             if e == start { items.append(.empty); continue }
-            records.append(Record(storage: [], lineLength: 0))
-            let k = records.count - 1
-            do {
-                try records.withUnsafeMutableBufferPointer { (buf) throws(RecordReject) in
-                    try RecordParser.parse(UnsafeRawBufferPointer(start: base + start, count: e - start), into: buf.baseAddress! + k)
-                }
+            if count == capacity {
+                let bigger = UnsafeMutablePointer<Record>.allocate(capacity: capacity * 2)
+                bigger.moveInitialize(from: records, count: count)
+                records.deallocate()
+                records = bigger
+                capacity *= 2
+            }
+            do throws(RecordReject) {
+                try RecordParser.parse(UnsafeRawBufferPointer(start: base + start, count: e - start), chunk: buffer, into: records + count, members: members)
+                count += 1
                 items.append(.record)
             } catch {
-                records.removeLast()
                 items.append(.reject(error.reason, start, e, error.detail))
             }
         }
+    }
+
+    deinit {
+        (records + taken).deinitialize(count: count - taken)
+        records.deallocate()
+    }
+
+    /// Moves the next record (in line order) to the uninitialized `dst`.
+    @inline(__always)
+    func moveNext(to dst: UnsafeMutablePointer<Record>) {
+        dst.moveInitialize(from: records + taken, count: 1)
+        taken += 1
     }
 
     /// The line starting at `pos`: its start, its end without newline or CR, and where the next

@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import SklogIO
 
 /// A byte range of a field's value inside a record's storage. `start < 0` means absent.
 public struct Field: Equatable, Sendable {
@@ -22,13 +23,20 @@ public enum Confidence: UInt8, Sendable { case unknown, high, medium, low
     public var name: String? { switch self { case .unknown: nil; case .high: "HIGH"; case .medium: "MEDIUM"; case .low: "LOW" } }
 }
 
-/// One canonical record (schema `sklog.record/1`). It owns its JSON line; string fields are byte
-/// ranges into it (strings with escapes are decoded and appended after the line), so parsing
-/// makes one allocation per record and no `String`.
+/// One canonical record (schema `sklog.record/1`). String fields are byte ranges into its JSON
+/// line, which stays in the decoded chunk it was parsed from: the record holds that chunk's
+/// buffer (shared by all its records, reused once the last one is gone) instead of a copy. Strings
+/// with escapes are decoded into `extra`, which stays empty (no allocation) for almost every
+/// record. A record built from other bytes (raw formats, tests) keeps its line in `extra`.
+/// Parsing makes no allocation and no `String`.
 public struct Record {
-    /// The record's JSON object (`lineLength` bytes), then decoded copies of escaped strings.
-    public var storage: [UInt8]
+    /// The chunk buffer `linePointer` points into (nil: the line is at the start of `extra`).
+    @usableFromInline var chunk: ChunkBuffer?
+    @usableFromInline var linePointer: UnsafeRawPointer?
     public var lineLength: Int
+    /// Decoded copies of escaped strings and implied values; field offsets from `lineLength`
+    /// on index it (after the line, when the line is in it too).
+    @usableFromInline var extra: [UInt8]
     public var ts: Int64 = 0
     /// Whether the `ts` text was already in canonical form (else writers rewrite it).
     public var tsCanonical = true
@@ -68,18 +76,55 @@ public struct Record {
     public var input: Int32 = 0
     public var line: Int64 = 0
 
+    /// A record that owns its bytes: the line (`lineLength` bytes), then decoded strings.
     public init(storage: [UInt8], lineLength: Int) {
-        self.storage = storage
+        extra = storage
         self.lineLength = lineLength
     }
 
+    /// Initializes `dst` as a record with every field absent whose line is at `line` in `chunk`
+    /// (nil: a line the caller puts in `extra`). Copies the bytes of an empty record and then
+    /// initializes its two references: the initializer would build a record and copy it, at
+    /// several times the cost, once per line.
+    @inline(__always)
+    static func initializeEmpty(_ dst: UnsafeMutablePointer<Record>, chunk: ChunkBuffer?, line: UnsafeRawPointer?, count: Int) {
+        let raw = UnsafeMutableRawPointer(dst)
+        let t = EmptyRecord.shared
+        raw.copyMemory(from: t.record, byteCount: MemoryLayout<Record>.size)
+        (raw + t.chunkOffset).initializeMemory(as: ChunkBuffer?.self, repeating: chunk, count: 1)
+        (raw + t.extraOffset).initializeMemory(as: [UInt8].self, repeating: [], count: 1)
+        dst.pointee.linePointer = line
+        dst.pointee.lineLength = count
+    }
+
+    /// Where `extra` starts in field offsets.
+    @inlinable var extraBase: Int { linePointer == nil ? 0 : lineLength }
+
     /// Calls `body` with the bytes of `f` (empty when absent).
-    @inlinable
+    @inlinable @inline(__always)
     public func withBytes<R>(_ f: Field, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try storage.withUnsafeBytes { all in
-            f.start < 0 ? try body(UnsafeRawBufferPointer(start: all.baseAddress, count: 0))
-                : try body(UnsafeRawBufferPointer(rebasing: all[Int(f.start)..<Int(f.start + f.count)]))
+        let s = Int(f.start)
+        if let p = linePointer {
+            if s < 0 { return try body(UnsafeRawBufferPointer(start: p, count: 0)) }
+            if s < lineLength { return try body(UnsafeRawBufferPointer(start: p + s, count: Int(f.count))) }
         }
+        return try extra.withUnsafeBytes { all in
+            s < 0 ? try body(UnsafeRawBufferPointer(start: all.baseAddress, count: 0))
+                : try body(UnsafeRawBufferPointer(rebasing: all[s - extraBase..<s - extraBase + Int(f.count)]))
+        }
+    }
+
+    /// This record with its own copy of its bytes, holding no chunk: for a consumer that keeps
+    /// a few records for a long time (each would otherwise keep its whole chunk of input).
+    public func detached() -> Record {
+        guard let p = linePointer else { return self }
+        var r = self
+        var own = [UInt8](UnsafeRawBufferPointer(start: p, count: lineLength))
+        own.append(contentsOf: extra)
+        r.extra = own
+        r.chunk = nil
+        r.linePointer = nil
+        return r
     }
 
     /// The field's value as a `String` (for output and for the few values kept per session).
@@ -104,8 +149,10 @@ public struct Record {
     }
 
     /// The JSON line as bytes.
+    @inlinable
     public func withLine<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try storage.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<lineLength])) }
+        if let p = linePointer { return try body(UnsafeRawBufferPointer(start: p, count: lineLength)) }
+        return try extra.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[0..<lineLength])) }
     }
 
     // MARK: Definitions shared by every tool (SPEC 5.1)
@@ -130,4 +177,16 @@ public struct Record {
     public var failed: Bool { outcome == .error || outcome == .noResponse }
     /// User-initiated: makes a customer (SPEC 5.1).
     public var isUserInitiated: Bool { isTurn || isSmartHomeDirective || equals(requestType, "FlashBriefing.Play") }
+}
+
+/// The template of `Record.initializeEmpty`, and where its references lie.
+final class EmptyRecord {
+    static let shared = EmptyRecord()
+    let record: UnsafeMutablePointer<Record>
+    let chunkOffset = MemoryLayout<Record>.offset(of: \Record.chunk)!
+    let extraOffset = MemoryLayout<Record>.offset(of: \Record.extra)!
+    init() {
+        record = .allocate(capacity: 1)
+        record.initialize(to: Record(storage: [], lineLength: 0))
+    }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Darwin
 #endif
 import CSklogScan
+import SklogIO
 
 /// Why a line was not turned into a record. Counted by reason in the end-of-run accounting.
 public struct RejectReason: Hashable, Sendable, CustomStringConvertible {
@@ -30,12 +31,24 @@ public struct RecordReject: Error {
 /// Parses one canonical JSON line into a `Record` without building `String`s.
 public enum RecordParser {
     /// Field identifiers, by key.
-    @usableFromInline enum Key: UInt8 {
+    @usableFromInline enum Key: UInt8, CaseIterable {
         case other, ts, messageId, sessionId, userId, skillId, deviceId, stage, locale, skillType, requestType, intent,
              slots, utterance, confidence, latencyMs, latencySource, outcome, errorType, endSession, reprompt, speechMs,
              bargeIn, unhandled, reason, namespace, name, endpointId, correlationToken, state, ispAction, productId,
              productType, purchaseResult, offerHeard, trial, grantType, via, lambdaRequestId, src
     }
+
+    /// The same keys for the SIMD scan (each case is named as its JSON key), which then hands
+    /// back only the members with one of them.
+    static let scanKeys: UnsafeMutablePointer<sk_keys> = {
+        let t = UnsafeMutablePointer<sk_keys>.allocate(capacity: 1)
+        UnsafeMutableRawPointer(t).initializeMemory(as: UInt8.self, repeating: 0, count: MemoryLayout<sk_keys>.size)
+        for k in Key.allCases where k != .other {
+            var name = String(describing: k)
+            name.withUTF8 { sk_keys_add(t, $0.baseAddress!, $0.count, k.rawValue) }
+        }
+        return t
+    }()
 
     @inline(__always)
     static func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> Key {
@@ -71,36 +84,65 @@ public enum RecordParser {
         }
     }
 
-    /// Parses `line` (one JSON object). Takes ownership of a copy of the bytes.
+    /// Parses `line` (one JSON object) into a record that owns a copy of the bytes.
     /// The SIMD scan (CSklogScan) finds the members of almost every line; the lines it declines
     /// (syntax errors, very long lines) go through the byte-at-a-time walk, which gives the same
     /// records and the detailed error messages.
     public static func parse(_ line: UnsafeRawBufferPointer) throws(RecordReject) -> Record {
-        var r = Record(storage: [], lineLength: 0)
-        try withUnsafeMutablePointer(to: &r) { (p) throws(RecordReject) in try parse(line, into: p) }
-        return r
-    }
-
-    /// Parses `line` into the record at `dst` (filled in place: a record is a few hundred bytes,
-    /// and every copy of it costs). On a reject, `dst` is left partly filled.
-    public static func parse(_ line: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<Record>) throws(RecordReject) {
-        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else { return try parseByteAtATime(line, into: dst) }
-        var flags: UInt32 = 0
-        try withUnsafeTemporaryAllocation(of: sk_member.self, capacity: 96) { (members) throws(RecordReject) in
-            let n = Int(sk_scan_object(base, line.count, members.baseAddress!, 96, &flags))
-            if n < 0 { return try parseByteAtATime(line, into: dst) }
-            if flags & UInt32(SK_FLAG_NOT_ASCII) != 0, let problem = TextCheck.check(line) {
-                throw RecordReject(reason: problem == .nul ? .nulByte : .invalidUTF8, detail: nil)
-            }
-            var b = Builder(line, dst)
-            for m in members.prefix(n) {
-                b.member(Int(m.ks), Int(m.ke), JSONValueKind(rawValue: m.kind)!, Int(m.vs), Int(m.ve), escaped: m.escaped != 0)
-            }
-            try b.finish()
+        try withUnsafeTemporaryAllocation(of: Record.self, capacity: 1) { (p) throws(RecordReject) in
+            try parse(line, chunk: nil, into: p.baseAddress!)
+            return p.baseAddress!.move()
         }
     }
 
-    /// The byte-at-a-time parse: the reference for what the SIMD scan accepts, and the error messages.
+    /// Parses `line` into the uninitialized memory at `dst`, filled in place (a record is a few
+    /// hundred bytes, and every copy of it costs). With `chunk`, the line lies in that chunk
+    /// buffer and the record points into it; without, the record copies the line. On a reject
+    /// `dst` is left uninitialized.
+    public static func parse(_ line: UnsafeRawBufferPointer, chunk: ChunkBuffer?, into dst: UnsafeMutablePointer<Record>) throws(RecordReject) {
+        try withUnsafeTemporaryAllocation(of: sk_member.self, capacity: maxMembers) { (m) throws(RecordReject) in
+            try parse(line, chunk: chunk, into: dst, members: m.baseAddress!)
+        }
+    }
+
+    /// The members the SIMD scan finds in one line at most (more: the byte-at-a-time walk).
+    static let maxMembers = 96
+
+    /// `parse(_:chunk:into:)` with room for `maxMembers` members supplied by the caller (a
+    /// temporary allocation of that size is on the heap, once per line otherwise).
+    static func parse(_ line: UnsafeRawBufferPointer, chunk: ChunkBuffer?, into dst: UnsafeMutablePointer<Record>, members: UnsafeMutablePointer<sk_member>) throws(RecordReject) {
+        Record.initializeEmpty(dst, chunk: line.baseAddress == nil ? nil : chunk, line: chunk == nil ? nil : line.baseAddress, count: line.count)
+        do { try fill(line, into: dst, members: members) } catch {
+            dst.deinitialize(count: 1)
+            throw error
+        }
+        if dst.pointee.linePointer == nil {
+            // The record owns its line: it goes before the decoded strings.
+            var own = [UInt8](line)
+            own.append(contentsOf: dst.pointee.extra)
+            dst.pointee.extra = own
+        }
+    }
+
+    static func fill(_ line: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<Record>, members: UnsafeMutablePointer<sk_member>) throws(RecordReject) {
+        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self), line.count > 0 else { return try parseByteAtATime(line, into: dst) }
+        var flags: UInt32 = 0
+        let n = Int(sk_scan_object(base, line.count, members, Int32(maxMembers), &flags, scanKeys))
+        if n < 0 { return try parseByteAtATime(line, into: dst) }
+        if flags & UInt32(SK_FLAG_NOT_ASCII) != 0, let problem = TextCheck.check(line) {
+            throw RecordReject(reason: problem == .nul ? .nulByte : .invalidUTF8, detail: nil)
+        }
+        var b = Builder(line, dst)
+        for i in 0..<n {
+            let m = members[i]
+            // The scan's key ids are Key raw values (`scanKeys`), its kinds JSONValueKind's.
+            b.member(unsafeBitCast(m.key, to: Key.self), unsafeBitCast(m.kind, to: JSONValueKind.self), Int(m.vs), Int(m.ve), escaped: m.escaped != 0)
+        }
+        try b.finish()
+    }
+
+    /// The byte-at-a-time parse: the reference for what the SIMD scan accepts, and the error
+    /// messages. `dst` is an initialized record (`fill`).
     static func parseByteAtATime(_ line: UnsafeRawBufferPointer, into dst: UnsafeMutablePointer<Record>) throws(RecordReject) {
         if let problem = TextCheck.check(line) {
             throw RecordReject(reason: problem == .nul ? .nulByte : .invalidUTF8, detail: nil)
@@ -124,7 +166,7 @@ public enum RecordParser {
         let all: UnsafeRawBufferPointer
         let base: UnsafePointer<UInt8>
         let rec: UnsafeMutablePointer<Record>
-        var extra: [UInt8] = []  // decoded strings with escapes, appended after the line
+        var extra: [UInt8] = []  // decoded strings with escapes (the record's `extra`)
         var haveTs = false
         var tsBad = false
 
@@ -132,7 +174,6 @@ public enum RecordParser {
             all = line
             base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
             rec = dst
-            rec.pointee = Record(storage: [], lineLength: line.count)
         }
 
         /// `escaped`: whether a string value has a backslash (nil: not known, look).
@@ -140,6 +181,11 @@ public enum RecordParser {
         mutating func member(_ ks: Int, _ ke: Int, _ kind: JSONValueKind, _ vs: Int, _ ve: Int, escaped: Bool?) {
             let k = key(base + ks, ke - ks)
             if k == .other { return }
+            member(k, kind, vs, ve, escaped: escaped)
+        }
+
+        @inline(__always)
+        mutating func member(_ k: Key, _ kind: JSONValueKind, _ vs: Int, _ ve: Int, escaped: Bool?) {
             let base = self.base
             // A string field: its range, decoded if it has escapes.
             func str() -> Field {
@@ -231,13 +277,7 @@ public enum RecordParser {
             if !haveTs { throw RecordReject(reason: .missingTs, detail: nil) }
             if tsBad { throw RecordReject(reason: .invalidTs, detail: nil) }
             if !rec.pointee.messageId.isPresent || rec.pointee.messageId.count == 0 { throw RecordReject(reason: .missingMessageId, detail: nil) }
-            let line = all, extra = self.extra
-            var storage = [UInt8](unsafeUninitializedCapacity: line.count + extra.count) { buf, n in
-                if line.count > 0 { UnsafeMutableRawPointer(buf.baseAddress!).copyMemory(from: line.baseAddress!, byteCount: line.count) }
-                n = line.count
-            }
-            if !extra.isEmpty { storage.append(contentsOf: extra) }
-            rec.pointee.storage = storage
+            if !extra.isEmpty { rec.pointee.extra = extra }
         }
     }
 

@@ -119,7 +119,8 @@ public final class RecordStream {
         var n = 0
         while let top = heap.first {
             let s = inputs[top]
-            var rec = s.popHead()
+            // The record stays in its slot (no copy); the slot is released once it is handed on.
+            let k = s.popHead()
             try s.fill()
             if s.hasHead { siftDown(0) } else {
                 heap[0] = heap[heap.count - 1]; heap.removeLast()
@@ -127,18 +128,21 @@ public final class RecordStream {
             }
             n &+= 1
             if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
-            if rec.tsBeforeLastRelease { accounting.late += 1 }
+            let rec = s.slots.base + Int(k)  // after fill, which may have moved the slots
+            if rec.pointee.tsBeforeLastRelease { accounting.late += 1 }
             switch dedup.check(rec) {
             case .fresh: break
-            case .same: accounting.duplicates += 1; continue
+            case .same: accounting.duplicates += 1; s.slots.release(k); continue
             case .differs:
                 accounting.duplicates += 1
-                noteDifferingDuplicate(rec)
+                noteDifferingDuplicate(rec.pointee)
+                s.slots.release(k)
                 continue
             }
             accounting.parsed += 1
-            if !passesFilters(&rec) { accounting.filteredOut += 1; continue }
-            try body(&rec)
+            if !passesFilters(&rec.pointee) { accounting.filteredOut += 1; s.slots.release(k); continue }
+            try body(&rec.pointee)
+            s.slots.release(k)
         }
         progress.finish()
         finishAccounting()
@@ -213,6 +217,13 @@ public final class RecordStream {
 /// Record order: time, then message ID, then the whole line, so that ties never depend on which
 /// file a record came from.
 public enum RecordOrder {
+    /// The same order, on records in place.
+    @inline(__always)
+    static func before(_ a: UnsafePointer<Record>, _ b: UnsafePointer<Record>) -> Bool {
+        if a.pointee.ts != b.pointee.ts { return a.pointee.ts < b.pointee.ts }
+        return before(a.pointee, b.pointee)
+    }
+
     @inline(__always)
     public static func before(_ a: Record, _ b: Record) -> Bool {
         if a.ts != b.ts { return a.ts < b.ts }
@@ -246,8 +257,8 @@ extension Record {
 
     /// Stores a value that is not in the line (after it) and returns its field.
     mutating func appendImplied(_ v: [UInt8]) -> Field {
-        let at = storage.count
-        storage.append(contentsOf: v)
+        let at = extraBase + extra.count
+        extra.append(contentsOf: v)
         return Field(start: Int32(at), count: Int32(v.count))
     }
 }
@@ -265,21 +276,21 @@ struct Deduplicator {
 
     enum Result { case fresh, same, differs }
 
-    mutating func isDuplicate(_ r: Record) -> Bool { check(r) != .fresh }
-
-    mutating func check(_ r: Record) -> Result {
-        let h = r.hash(r.messageId)
+    /// `r` in place (a record passed by value would be copied).
+    mutating func check(_ r: UnsafePointer<Record>) -> Result {
+        let ts = r.pointee.ts
+        let h = r.pointee.withBytes(r.pointee.messageId) { quickHash($0) }
         // Forget IDs older than the window.
-        while head < order.count && order[head].ts < r.ts - windowMs {
+        while head < order.count && order[head].ts < ts - windowMs {
             let e = order[head]
             if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash); keptContent.remove(e.hash) }
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
         // "Seen again within the window" counts from the last sighting, duplicates included.
-        let dup = lastSeen[h].map { r.ts - $0 <= windowMs } ?? false
-        lastSeen.insert(h, r.ts)
-        order.append((h, r.ts))
+        let dup = lastSeen[h].map { ts - $0 <= windowMs } ?? false
+        lastSeen.insert(h, ts)
+        order.append((h, ts))
         let c = Int64(bitPattern: Self.content(r))
         if !dup { keptContent.insert(h, c); return .fresh }
         return keptContent[h] == c ? .same : .differs
@@ -289,12 +300,17 @@ struct Deduplicator {
     /// time, latency or outcome), is the same request; a console test event that reuses the
     /// requestId for another intent, slot value, session or user is not.
     @inline(__always)
-    static func content(_ r: Record) -> UInt64 {
-        var h = r.hash(r.requestType)
-        h = mix64(h ^ r.hash(r.intent)) &+ r.hash(r.slots)
-        h = mix64(h ^ r.hash(r.sessionId)) &+ r.hash(r.userId)
-        h = mix64(h ^ r.hash(r.name)) &+ r.hash(r.endpointId)
-        return mix64(h)
+    static func content(_ p: UnsafePointer<Record>) -> UInt64 {
+        @inline(__always) func q(_ f: Field, _ seed: UInt64) -> UInt64 { p.pointee.withBytes(f) { quickHash($0, seed: seed) } }
+        // Each field's hash is seeded with the previous one (an absent field counts as empty).
+        var h = q(p.pointee.requestType, 1)
+        h = q(p.pointee.intent, h)
+        h = q(p.pointee.slots, h)
+        h = q(p.pointee.sessionId, h)
+        h = q(p.pointee.userId, h)
+        h = q(p.pointee.name, h)
+        h = q(p.pointee.endpointId, h)
+        return h
     }
 }
 

@@ -67,21 +67,30 @@ public struct FrictionTool: ParsableCommand {
             // Events are encoded when their session closes and written session by session in
             // (start, sessionId) order.
             let ordered = StartOrderedOutput(out: target.buffer)
-            let sessionizer = Sessionizer(options: options) { s in
+            var finishing = false
+            var failure: Error? = nil
+            var sessionizer: Sessionizer! = nil
+            sessionizer = Sessionizer(options: options) { s in
                 if let writer {
                     var bytes: [UInt8] = []
                     for e in s.friction where types.contains(e.type) { writer.encode(e, into: &bytes) }
                     ordered.add(s, bytes: bytes)
+                    // At the end of input: write the sessions' events as they close (see sklog-sessions).
+                    if finishing, failure == nil { do { try ordered.release(sessionizer) } catch { failure = error } }
                 } else {
                     stats.add(s)
                 }
             }
+            // Events carry their own text; the summary needs no IDs either.
+            sessionizer.detail = summary ? .counts : .noText
             try stream.forEach { rec in
                 stats.addTurn(rec)
                 sessionizer.add(rec)
                 try ordered.release(sessionizer)
             }
+            finishing = true
             sessionizer.finish()
+            if let failure { throw failure }
             try ordered.finish()
             if summary {
                 switch format ?? "table" {

@@ -110,6 +110,7 @@ public struct Metrics: ParsableCommand {
             // Every record goes to the metrics and to the Sessionizer; each closed session (with
             // its outcome and friction events, SPEC 5.2/5.3) goes to the metrics too.
             let sessionizer = Sessionizer(options: sessionOptions) { acc.add(session: $0) }
+            sessionizer.detail = .counts    // the metrics count; they need no IDs
             try stream.forEach { rec in
                 acc.add(rec)
                 sessionizer.add(rec)

@@ -69,6 +69,7 @@ public struct PathsTool: ParsableCommand {
             let target = try OutputTarget(path: outFile.path, strict: input.strict)
             let stats = PathStats(maxSteps: maxSteps, from: from, funnel: funnelSteps)
             let sessionizer = Sessionizer(options: options) { stats.add($0) }
+            sessionizer.detail = .counts
             try stream.forEach { rec in sessionizer.add(rec) }
             sessionizer.finish()
             var p = CanonicalBuilder()

@@ -48,16 +48,25 @@ public struct Sessions: ParsableCommand {
             // Sessions close in any order; each is encoded at once and written in (start,
             // sessionId) order.
             let ordered = StartOrderedOutput(out: target.buffer)
-            let sessionizer = Sessionizer(options: options) { s in
+            var finishing = false
+            var failure: Error? = nil
+            var sessionizer: Sessionizer! = nil
+            sessionizer = Sessionizer(options: options) { s in
                 var line: [UInt8] = []
                 writer.encode(s, into: &line)
                 ordered.add(s, bytes: line)
+                // At the end of input every open session closes: write them as they go, not all
+                // at once at the end (1.6 M open sessions would be 700 MB of output held).
+                if finishing, failure == nil { do { try ordered.release(sessionizer) } catch { failure = error } }
             }
+            sessionizer.detail = .noText    // the output has IDs and friction counts, no turn text
             try stream.forEach { rec in
                 sessionizer.add(rec)
                 try ordered.release(sessionizer)
             }
+            finishing = true
             sessionizer.finish()
+            if let failure { throw failure }
             try ordered.finish()
             if !input.quiet { Diagnostics.write(SessionSummary.line(sessionizer)) }
             return try ToolRun.finish(stream, input: input, target: target)

@@ -112,7 +112,7 @@ import Testing
             try fm.copyItem(atPath: Run.sample("lambda/cloudwatch-export.gz"), toPath: dir + "/" + d + "/stream/000000.gz")
         }
         // What docs/formats.md's `aws logs …` and Logs Insights examples would have written, made from
-        // the Samples' Lambda log: `aws logs tail` text, a filter-log-events dump, an Insights CSV,
+        // the Samples' Lambda log: `aws logs tail` text (detailed and short), a filter-log-events dump, an Insights CSV,
         // and an S3 export folder with the aws-logs-write-test file AWS puts there.
         try pulledLogsScript.write(toFile: dir + "/make-pulled-logs.py", atomically: true, encoding: .utf8)
         let made = try run("python3 make-pulled-logs.py Samples/lambda/lambda-text.log", in: dir, previous: 0)
@@ -142,6 +142,9 @@ events = [(t or first, msg) for t, msg in events]
 with open("tail.log", "w") as f:  # aws logs tail --format detailed
     for t, msg in events:
         f.write(f"{t.isoformat(timespec='microseconds')} {stream} {msg}\n")
+with open("tail-short.log", "w") as f:  # aws logs tail --format short
+    for t, msg in events:
+        f.write(f"{t.strftime('%Y-%m-%dT%H:%M:%S')} {msg}".rstrip() + "\n")
 ms = lambda t: int(t.timestamp() * 1000)
 doc = {"events": [{"logStreamName": stream, "timestamp": ms(t), "message": msg + "\n",
                    "ingestionTime": ms(t) + 50, "eventId": str(i)} for i, (t, msg) in enumerate(events)],

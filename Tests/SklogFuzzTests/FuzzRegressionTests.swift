@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import SklogFuzz
 import SklogRecords
+import SklogAnalysis
 
 // Every seed of the fuzzers and every input that once crashed one of them, replayed through the
 // same entry point (scripts/fuzz finds new ones; a crash here is a regression).
@@ -40,5 +41,29 @@ private func files(_ kind: String, _ t: FuzzTarget) -> [URL] {
             }
         }
         #expect(sink.records >= 10)
+    }
+}
+
+@Suite struct FuzzFindingsTests {
+    @Test func histogramCountsThatCannotBeCountedAreAnInvalidState() throws {
+        // A partial state whose latency histogram has a count of -1 (found by the fuzzer), or two
+        // counts of 9e18 (their total is past Int64.max), or a negative `top` (the report would
+        // trap in `prefix(top)`): an invalid state, not a trap.
+        for name in ["negative-histogram-count", "histogram-count-overflow", "negative-top"] {
+            let f = corpus.appendingPathComponent("regressions/partial/\(name)")
+            let bytes = Array(try Data(contentsOf: f))
+            #expect(throws: MetricsAccumulator.PartialStateError.self, "\(name)") { _ = try MetricsAccumulator.fromPartialState(bytes) }
+        }
+    }
+
+    @Test func aDeferredEventsTrialOutOfRangeReadsAsUnknown() throws {
+        // `trial` is a TriState (-1 unknown, 0, 1); 300 trapped in `Int8(_:)` (found reading the code
+        // after the fuzzer's find). The state reads, and is written again with the event's trial
+        // unknown in place of 300.
+        let f = corpus.appendingPathComponent("regressions/partial/deferred-trial-out-of-range")
+        let acc = try MetricsAccumulator.fromPartialState(Array(try Data(contentsOf: f)))
+        let again = String(decoding: acc.partialState(), as: UTF8.self)
+        #expect(again.contains(#""m1""#))
+        #expect(!again.contains(",300,"))
     }
 }

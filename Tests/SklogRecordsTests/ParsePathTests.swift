@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import SklogGen
 @testable import SklogRecords
+import CSklogScan
 
 /// The SIMD scan (CSklogScan) and the byte-at-a-time walk are two parsers of the same lines:
 /// they must give the same record, or the same reject, for every line, damaged ones included.
@@ -17,11 +18,32 @@ import SklogGen
 
     static func reference(_ line: [UInt8]) -> String {
         line.withUnsafeBytes { b in
-            var r = Record(storage: [], lineLength: 0)
+            var r = Record(storage: [], lineLength: b.count)
             do throws(RecordReject) {
                 try withUnsafeMutablePointer(to: &r) { (p) throws(RecordReject) in try RecordParser.parseByteAtATime(b, into: p) }
+                var own = Array(b)  // as `parse` does for a line not in a chunk
+                own.append(contentsOf: r.extra)
+                r.extra = own
                 return "\(r)"
             } catch { return "reject \(error.reason) \(error.detail ?? "")" }
+        }
+    }
+
+    /// The SIMD scan's key table finds exactly the keys the byte-at-a-time walk maps to fields.
+    @Test func scanKeyTableAgreesWithKeyMapping() {
+        var names = RecordParser.Key.allCases.filter { $0 != .other }.map { String(describing: $0) }
+        #expect(names.count == 39 && names.contains("correlationToken") && names.contains("ts"))
+        // Near misses: prefixes, suffixes, other case, one byte changed, long and empty keys.
+        let others = names.flatMap { [String($0.dropLast()), $0 + "s", $0.uppercased(), "x" + $0.dropFirst()] }
+            + ["", "t", "device", "request", "session", "viewport", "correlationTokens", "lambdaRequestIdX", String(repeating: "k", count: 300)]
+        names += others
+        for n in names {
+            var s = n
+            let (fast, ref) = s.withUTF8 { b in
+                (sk_keys_find(RecordParser.scanKeys, b.baseAddress ?? UnsafePointer(bitPattern: 1)!, b.count),
+                 b.count == 0 ? 0 : RecordParser.key(b.baseAddress!, b.count).rawValue)
+            }
+            #expect(fast == ref, "\(n)")
         }
     }
 

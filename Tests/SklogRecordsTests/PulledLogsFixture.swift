@@ -64,6 +64,19 @@ enum PulledFixture {
         }.joined()
     }
 
+    /// `aws logs tail … --format short` (AWS CLI v2 reference, `aws logs tail`: "a shortened
+    /// timestamp and the log message"; awscli/customizations/logs/tail.py, ShortLogEventsFormatter:
+    /// `strftime("%Y-%m-%dT%H:%M:%S")` of the UTC time, a space, the message, the line's end
+    /// stripped and one newline): whole seconds, no zone, no stream name.
+    static func tailShort(_ evs: [Event] = events) -> String {
+        evs.map { e -> String in
+            let t = String(iso(e.ts).prefix(19))  // 2026-11-24T10:00:00.100Z -> 2026-11-24T10:00:00
+            var line = "\(t) \(e.message)"
+            while let l = line.last, l.isWhitespace { line.removeLast() }
+            return line + "\n"
+        }.joined()
+    }
+
     static func quote(_ s: String) -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast().description
     }

@@ -4,29 +4,31 @@ import SklogIO
 @testable import SklogRecords
 
 /// Checks the four records of `PulledFixture` against the values worked out by hand there.
-func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil, sourceLabel: Comment) throws {
+/// `ts`: the records' times P1-P4 (START's, unless the input has them only to the second).
+func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil, sourceLabel: Comment,
+                        ts: [String] = ["2026-11-24T10:00:00.100Z", "2026-11-24T10:00:02.000Z", "2026-11-24T10:00:05.300Z", "2026-11-24T10:00:05.310Z"]) throws {
     #expect(r.rejectedTotal == 0, sourceLabel)
     #expect(r.records.count == 4, sourceLabel)
     let p1 = try #require(r.record("P1"), sourceLabel), p2 = try #require(r.record("P2"), sourceLabel)
     let p3 = try #require(r.record("P3"), sourceLabel), p4 = try #require(r.record("P4"), sourceLabel)
-    #expect(p1["ts"] as? String == "2026-11-24T10:00:00.100Z", sourceLabel)  // START's time, not the envelope line's
+    #expect(p1["ts"] as? String == ts[0], sourceLabel)  // START's time, not the envelope line's
     #expect(p1["latencyMs"] as? Int == 413, sourceLabel)                      // REPORT 412.60 ms
     #expect(p1["latencySource"] as? String == "lambda", sourceLabel)
     #expect(p1["outcome"] as? String == "success", sourceLabel)
     #expect(p1["errorType"] == nil, sourceLabel)
     #expect(jsonEqual(p1["slots"], ["planet": "mars"]), sourceLabel)
     #expect(p1["lambdaRequestId"] as? String == "11111111-1111-4111-8111-111111111111", sourceLabel)
-    #expect(p2["ts"] as? String == "2026-11-24T10:00:02.000Z", sourceLabel)
+    #expect(p2["ts"] as? String == ts[1], sourceLabel)
     #expect(p2["errorType"] as? String == "NoHandler", sourceLabel)
     #expect(p2["outcome"] as? String == "error", sourceLabel)
     #expect(p2["latencyMs"] as? Int == 20, sourceLabel)
-    #expect(p3["ts"] as? String == "2026-11-24T10:00:05.300Z", sourceLabel)
+    #expect(p3["ts"] as? String == ts[2], sourceLabel)
     #expect(p3["latencyMs"] as? Int == 397, sourceLabel)                      // 95.12 + 301.40 (cold start)
     #expect(p3["outcome"] as? String == "success", sourceLabel)
     #expect(p3["reprompt"] as? Bool == true, sourceLabel)
     #expect(p3["sessionId"] as? String == "amzn1.echo-api.session.S3", sourceLabel)
     #expect(p3["errorType"] == nil, sourceLabel)
-    #expect(p4["ts"] as? String == "2026-11-24T10:00:05.310Z", sourceLabel)
+    #expect(p4["ts"] as? String == ts[3], sourceLabel)
     #expect(p4["requestType"] as? String == "SessionEndedRequest", sourceLabel)
     #expect(p4["reason"] as? String == "USER_INITIATED", sourceLabel)
     #expect(p4["outcome"] == nil, sourceLabel)
@@ -47,6 +49,35 @@ func checkPulledFixture(_ r: RawRun, srcP1: String? = nil, srcP3: String? = nil,
         try checkPulledFixture(r, srcP1: "in1.log:1", srcP3: "in1.log:14", sourceLabel: "aws logs tail")
         // Forced, the same.
         try checkPulledFixture(try RawRun.text(text, format: .cloudwatchTail), sourceLabel: "--input-format cloudwatch-tail")
+    }
+
+    @Test func awsLogsTailShort() throws {
+        let text = PulledFixture.tailShort()
+        #expect(text.hasPrefix("2026-11-24T10:00:00 START RequestId: 11111111-1111-4111-8111-111111111111 Version: $LATEST\n2026-11-24T10:00:00 2026-11-24T10:00:00.102Z\t"))
+        // START's time is whole seconds here (10:00:00 for 10:00:00.100); the envelope's line has
+        // its own, a few ms after START in the same second: P1 10:00:00.102, P2 10:00:02.003, P3
+        // 10:00:05.304, P4 10:00:05.311. The rest as in the detailed format (REPORT latencies).
+        let ts = ["2026-11-24T10:00:00.102Z", "2026-11-24T10:00:02.003Z", "2026-11-24T10:00:05.304Z", "2026-11-24T10:00:05.311Z"]
+        try checkPulledFixture(try RawRun.text(text), srcP1: "in1.log:1", srcP3: "in1.log:14", sourceLabel: "aws logs tail --format short", ts: ts)
+        try checkPulledFixture(try RawRun.text(text, format: .cloudwatchTail), sourceLabel: "--input-format cloudwatch-tail, short", ts: ts)
+    }
+
+    @Test func awsLogsTailShortWithoutOwnTimes() throws {
+        // A Python `print(event)` line has no time of its own: the record keeps START's second.
+        // An empty event's line is the bare time (the CLI strips the space).
+        let log = """
+        2026-11-24T10:00:07 START RequestId: cccc-3 Version: $LATEST
+        2026-11-24T10:00:07 \(env("T3", "LaunchRequest"))
+        2026-11-24T10:00:07
+        2026-11-24T10:00:08 END RequestId: cccc-3
+        2026-11-24T10:00:08 REPORT RequestId: cccc-3\tDuration: 812.30 ms\tBilled Duration: 813 ms
+        """
+        let r = try RawRun.text(log)
+        #expect(r.rejectedTotal == 0)
+        let t3 = try #require(r.record("T3"))
+        #expect(t3["ts"] as? String == "2026-11-24T10:00:07.000Z")
+        #expect(t3["latencyMs"] as? Int == 812)
+        #expect(t3["lambdaRequestId"] as? String == "cccc-3")
     }
 
     @Test func awsLogsTailWholeSecondsAndOneStreamsPrint() throws {
@@ -187,6 +218,16 @@ extension Array where Element == UInt8 {
         try checkPulledFixture(try RawRun.text(s), srcP1: "in1.log:2", sourceLabel: "ascending")
     }
 
+    @Test func aLiteralQuoteAfterAMultiLineMessage() throws {
+        // A column after the message with a quote inside it (`x"y`, literal: not at the cell's
+        // start). The message's closing line `",STREAM,GROUP,x"y` has an even number of quotes,
+        // yet it ends the row.
+        let text = PulledFixture.insightsCSV().replacingOccurrences(of: "@log\n", with: "@log,note\n")
+            .replacingOccurrences(of: ":/aws/lambda/space-facts\n", with: ":/aws/lambda/space-facts,x\"y\n")
+        #expect(text.contains("space-facts,x\"y\n2026-11-24 10:00:05.398,"))
+        try checkPulledFixture(try RawRun.text(text), sourceLabel: "Insights CSV with a literal quote")
+    }
+
     @Test func unterminatedQuotedCell() throws {
         let text = PulledFixture.insightsCSV()
         // The last row (P1's START, the oldest) is cut inside its quoted message.
@@ -315,6 +356,88 @@ final class CountingSink: RecordSink {
         #expect(sink.rejected == ["invocation cut short": 4_500]) // every cut one is counted
         // 30 s of log time at one invocation a second, checked every 64 lines: about 60 at most.
         #expect(maxTracked < 80)
+    }
+}
+
+/// Subscription documents of two log streams whose batches come far apart in log time: each
+/// stream's clock, not the input's, times its invocations out (InvocationExpiry).
+@Suite struct StreamClockTests {
+    /// One subscription document (CloudWatch Logs User Guide, "Subscription filters": messageType,
+    /// owner, logGroup, logStream, subscriptionFilters, logEvents[id, timestamp, message]).
+    static func doc(_ stream: String, _ events: [(Int64, String)]) -> String {
+        let evs = events.enumerated().map { i, e in
+            #"{"id":"\#(e.0)\#(i)","timestamp":\#(e.0),"message":\#(PulledFixture.quote(e.1 + "\n"))}"#
+        }.joined(separator: ",")
+        return #"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"/aws/lambda/space-facts","logStream":"\#(stream)","subscriptionFilters":["f"],"logEvents":[\#(evs)]}"#
+    }
+
+    /// A whole invocation `id` (envelope `rid`) at `t`: START, envelope, response 40 ms later, END, REPORT.
+    static func whole(_ id: String, _ rid: String, _ t: Int64) -> [(Int64, String)] {
+        [(t, "START RequestId: \(id) Version: $LATEST"),
+         (t + 1, "\(Timestamp.string(t + 1))\t\(id)\tINFO\t\(env(rid, "LaunchRequest"))"),
+         (t + 41, "\(Timestamp.string(t + 41))\t\(id)\tINFO\t\(resp("<speak>Hi</speak>"))"),
+         (t + 42, "END RequestId: \(id)"),
+         (t + 42, "REPORT RequestId: \(id)\tDuration: 41.00 ms\tBilled Duration: 42 ms")]
+    }
+
+    @Test func twoStreamsFarApartBothJoin() throws {
+        // Stream A's invocation a1 starts at t0; its second batch comes after 80 documents of
+        // stream B ten minutes later (B's invocations b0…b78 whole, b79 split around A's second
+        // batch); then 70 documents of A, a second on, and B's last batch. Both a1 and b79 must
+        // join their two halves: 1 + 80 + 70 records, nothing cut, nothing rejected.
+        let t0 = PulledFixture.t0, tb = t0 + 600_000
+        var lines: [String] = []
+        lines.append(Self.doc("A", [(t0, "START RequestId: a1 Version: $LATEST"),
+                                    (t0 + 2, "\(Timestamp.string(t0 + 2))\ta1\tINFO\t\(env("A1", "LaunchRequest"))")]))
+        for i in 0..<79 { lines.append(Self.doc("B", Self.whole("b\(i)", "B\(i)", tb + Int64(i) * 1000))) }
+        let t79 = tb + 79_000
+        lines.append(Self.doc("B", Array(Self.whole("b79", "B79", t79).prefix(2))))
+        lines.append(Self.doc("A", [(t0 + 300, "\(Timestamp.string(t0 + 300))\ta1\tINFO\t\(resp("<speak>Welcome</speak>"))"),
+                                    (t0 + 310, "END RequestId: a1"),
+                                    (t0 + 310, "REPORT RequestId: a1\tDuration: 307.50 ms\tBilled Duration: 308 ms")]))
+        for i in 0..<70 { lines.append(Self.doc("A", Self.whole("a-\(i)", "AW\(i)", t0 + 1_000 + Int64(i) * 1000))) }
+        lines.append(Self.doc("B", Array(Self.whole("b79", "B79", t79).dropFirst(2))))
+        let r = try RawRun.text(lines.joined(separator: "\n") + "\n")
+        #expect(r.rejected == [:])
+        #expect(r.records.count == 151)
+        let a1 = try #require(r.record("A1")), b79 = try #require(r.record("B79"))
+        #expect(a1["latencyMs"] as? Int == 308)                        // REPORT 307.50 ms: joined
+        #expect(a1["outcome"] as? String == "success")
+        #expect(a1["ts"] as? String == "2026-11-24T10:00:00.000Z")
+        #expect(b79["latencyMs"] as? Int == 41)
+        #expect(b79["outcome"] as? String == "success")
+        #expect(b79["ts"] as? String == "2026-11-24T10:11:19.000Z")    // t0 + 600 s + 79 s
+    }
+
+    @Test func aStreamThatStopsIsClosedByTheInputsClock() throws {
+        // Stream A is cut after a1's envelope; stream B goes on for 20 minutes of log time (one
+        // whole invocation every 2 s, one document each). A's own clock stops, so a1 is closed
+        // when the input's clock is 15 minutes past it: at the first check (every 64 lines) after
+        // B's 900 s, line 512 (b510 at 1020 s), before the input ends, and after B's records of
+        // the first 800 s are out (b400's REPORT on line 402 is released 64 lines on). A 30 s
+        // clock for the whole input would have closed it at line 64.
+        let adapter = SubscriptionAdapter()
+        let sink = TranscriptSink()
+        var n: Int64 = 0
+        func feed(_ s: String) {
+            n += 1
+            var b = Array(s.utf8)
+            b.withUnsafeMutableBytes { adapter.consume(UnsafeRawBufferPointer($0), number: n, sink: sink) }
+        }
+        let t0 = PulledFixture.t0
+        feed(Self.doc("A", [(t0, "START RequestId: a1 Version: $LATEST"),
+                            (t0 + 2, "\(Timestamp.string(t0 + 2))\ta1\tINFO\t\(env("A1", "LaunchRequest"))")]))
+        for i in 0..<600 { feed(Self.doc("B", Self.whole("b\(i)", "B\(i)", t0 + Int64(i) * 2_000))) }
+        let beforeEnd = sink.out
+        adapter.finish(sink: sink)
+        func index(_ rid: String) -> Int? { sink.out.firstIndex { $0.contains("\"messageId\":\"\(rid)\"") } }
+        let a1 = try #require(beforeEnd.firstIndex { $0.contains(#""messageId":"A1""#) })
+        #expect(try #require(index("B400")) < a1)
+        #expect(a1 < (try #require(index("B520"))))
+        let cut = sink.out.filter { $0.hasPrefix("X invocation cut short") }
+        #expect(cut.count == 1)
+        #expect(cut.first?.contains("15 min of the input's") == true)
+        #expect(sink.out.filter { $0.hasPrefix("R ") }.count == 601)
     }
 }
 

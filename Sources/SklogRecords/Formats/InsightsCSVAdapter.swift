@@ -27,24 +27,20 @@ public final class InsightsCSVAdapter: FormatAdapter {
         if !pending.isEmpty {
             pending.append(0x0a)
             pending.append(contentsOf: line)
-            // Quotes inside a quoted cell are doubled: the row ends on the line that makes
-            // their count even (split once then, not once per line of a long message).
-            if Self.quotes(line) & 1 == 1 {
-                let row = pending
-                row.withUnsafeBytes { handle($0, number: pendingLine, sink: sink) }
-            }
+            // Only the new line is split, from where the row's split stopped (CSVRowSplitter):
+            // once per line of a long message, not the whole row again.
+            split.continueQuoted(line, separator)
+            guard !split.quoted else { return }
+            let cells = split.finish()
+            let text = pending
+            pending = []
+            text.withUnsafeBytes { row(cells, text: $0, number: pendingLine, sink: sink) }
             return
         }
         handle(line, number: number, sink: sink)
     }
 
-    @inline(__always)
-    static func quotes(_ b: UnsafeRawBufferPointer) -> Int {
-        var n = 0
-        for c in b where c == 0x22 { n += 1 }
-        return n
-    }
-
+    private var split = CSVRowSplitter()
     private var separator: UInt8 = 0x2c
 
     private func handle(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
@@ -62,12 +58,17 @@ public final class InsightsCSVAdapter: FormatAdapter {
             haveHeader = true
             return
         }
-        let (cells, open) = CSVAdapter.split(line, separator)
-        if open {
-            if pending.isEmpty { pending = Array(line); pendingLine = number }
+        split.feed(line, separator)
+        if split.quoted {
+            pending = Array(line)
+            pendingLine = number
             return
         }
-        pending = []
+        row(split.finish(), text: line, number: number, sink: sink)
+    }
+
+    /// One whole row's cells; `line` is its text (all its lines), for a reject.
+    private func row(_ cells: [[UInt8]], text line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
         guard messageColumn >= 0, messageColumn < cells.count else {
             sink.reject(.invalidCSV, line: number, text: UnsafeRawBufferPointer(rebasing: line.prefix(300)), detail: "no @message cell")
             return
@@ -106,6 +107,7 @@ public final class InsightsCSVAdapter: FormatAdapter {
         if !pending.isEmpty {
             pending.withUnsafeBytes { sink.reject(.invalidCSV, line: pendingLine, text: UnsafeRawBufferPointer(rebasing: $0.prefix(300)), detail: "unterminated quoted cell") }
             pending = []
+            split = CSVRowSplitter()
         }
         readRows(sink)
         sub.finish(sink: sink)

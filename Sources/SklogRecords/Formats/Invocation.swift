@@ -12,6 +12,8 @@ final class Invocation {
     /// The first line's text (the START line when there is one), for rejects.
     @exclusivity(unchecked) var firstText: [UInt8]
     @exclusivity(unchecked) var startTs: Int64?
+    /// `startTs` is known only to the whole second (`aws logs tail --format short`).
+    @exclusivity(unchecked) var startCoarse = false
     @exclusivity(unchecked) var firstTs: Int64?
     @exclusivity(unchecked) var hasStart = false, hasEnd = false, hasReport = false
     /// REPORT Duration and Init Duration, in thousandths of a millisecond.
@@ -30,6 +32,8 @@ final class Invocation {
     @exclusivity(unchecked) var lastTs: Int64?
     @exclusivity(unchecked) var lastLine: Int64 = 0
     @exclusivity(unchecked) var expired = false
+    /// The log time of the stream it began in.
+    @exclusivity(unchecked) var clock: StreamClock?
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -79,18 +83,18 @@ final class InvocationAssembler {
 
     /// The invocation with this id (created on first sight).
     @inline(__always)
-    func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, cache: inout Invocation?) -> Invocation {
-        if let c = cache, !c.finalized, c.id.count == id.count,
+    func lookup(_ id: UnsafeRawBufferPointer, line: Int64, text: UnsafeRawBufferPointer, stream s: LogStreamState) -> Invocation {
+        if let c = s.last, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
             c.lastLine = line
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { cache = inv; inv.lastLine = line; return inv }
+        if let inv = open[key] { s.last = inv; inv.lastLine = line; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
-        cache = inv
-        expiry.track(inv, line: line)
+        s.last = inv
+        expiry.track(inv, line: line, clock: s.clock)
         return inv
     }
 
@@ -101,12 +105,13 @@ final class InvocationAssembler {
         return o
     }
 
-    func start(_ inv: Invocation, ts: Int64?, line: Int64, text: UnsafeRawBufferPointer, sink: some RecordSink) {
+    func start(_ inv: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, clock: StreamClock, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
-        expiry.observe(ts, inv)
+        expiry.observe(ts, inv, clock)
         guard !inv.hasStart else { return }
         inv.hasStart = true
         inv.startTs = ts
+        inv.startCoarse = coarse
         if let ts, inv.firstTs == nil { inv.firstTs = ts }
         if line <= inv.firstLine { inv.firstLine = line }
         inv.firstText = Array(text.prefix(300))
@@ -122,7 +127,7 @@ final class InvocationAssembler {
     }
 
     /// A complete log message (possibly many lines) of `inv` (nil: of no invocation).
-    func message(_ inv: Invocation?, isError: Bool, ts: Int64?, text: [UInt8], line: Int64, sink: some RecordSink) {
+    func message(_ inv: Invocation?, isError: Bool, ts: Int64?, text: [UInt8], line: Int64, clock: StreamClock, sink: some RecordSink) {
         let raw: Bool = text.withUnsafeBytes { b in
             if let p = TextCheck.check(b) {
                 sink.reject(.invalidMessage, line: line, text: UnsafeRawBufferPointer(rebasing: b.prefix(300)),
@@ -133,7 +138,7 @@ final class InvocationAssembler {
         }
         guard raw else { return }
         let target = inv ?? text.withUnsafeBytes { orphanInvocation(line: line, text: $0) }
-        expiry.observe(ts, inv)
+        expiry.observe(ts, inv, clock)
         if let ts, target.firstTs == nil { target.firstTs = ts }
         if isError { target.error = true }
         let scan = EnvelopeReader.scan(text)
@@ -247,7 +252,7 @@ final class InvocationAssembler {
         inv.finalized = true
         if !inv.id.isEmpty { open.removeValue(forKey: InvocationKey(inv.id)) }
         let cut = !inv.id.isEmpty && !inv.hasReport && !inv.timedOut && (inv.hasStart || inv.expired)
-        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of log time after its last line"
+        let cutWhy = inv.expired ? "no END/REPORT within \(InvocationExpiry.limitMs / 1000) s of its log stream's time (\(InvocationExpiry.crossStreamLimitMs / 60_000) min of the input's) after its last line"
                                  : "START without END/REPORT before the end of the input"
         var recs: [Pending] = []
         var unpaired: [(String, ResponseFields, Int64?)] = []
@@ -364,6 +369,10 @@ final class InvocationAssembler {
         let f = p.f
         let ts: Int64?
         if f.isChangeReport { ts = p.ts ?? inv.startTs ?? inv.firstTs }
+        else if inv.startCoarse, let s = inv.startTs, let t = p.ts, t >= s, t < s &+ 1000 {
+            // START in whole seconds: its envelope's line, a few ms after it in the same second.
+            ts = t
+        }
         else { ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp }
         guard let ts else {
             inv.firstText.withUnsafeBytes { sink.reject(.missingTs, line: inv.firstLine, text: $0, detail: "no log time and no request.timestamp") }

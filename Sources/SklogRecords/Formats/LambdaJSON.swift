@@ -60,13 +60,13 @@ extension LambdaLineParser {
             }
             guard let id else { return .handled }
             func rbytes(_ r: (Int, Int)) -> UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: rbase + r.0, count: r.1 - r.0) }
-            let inv = asm.lookup(rbytes(id), line: number, text: line, cache: &s.last)
+            let inv = asm.lookup(rbytes(id), line: number, text: line, stream: s)
             if let st = status.map(rbytes) {
                 if Self.equal(st, "timeout") { inv.timedOut = true }
                 else if Self.equal(st, "error") || Self.equal(st, "failure") { inv.error = true }
             }
             if Self.equal(kind, "start") {
-                asm.start(inv, ts: ts, line: number, text: line, sink: sink)
+                asm.start(inv, ts: ts, line: number, text: line, clock: s.clock, sink: sink)
             } else if Self.equal(kind, "report") {
                 var dur: Int64?, ini: Int64?
                 if let m = metrics {
@@ -88,7 +88,7 @@ extension LambdaLineParser {
         guard reqId != nil || (level != nil && message != nil) || (errorType != nil && time != nil) else { return .notALogLine }
         flush(s, sink: sink)
         let inv: Invocation?
-        if let r = reqId, r.1 > r.0 { inv = asm.lookup(bytes(r), line: number, text: line, cache: &s.last) } else { inv = s.current }
+        if let r = reqId, r.1 > r.0 { inv = asm.lookup(bytes(r), line: number, text: line, stream: s) } else { inv = s.current }
         var isError = false
         if let l = level.map(bytes), let (_, err) = Self.level(l) { isError = err }
         if let e = errorType {
@@ -107,7 +107,7 @@ extension LambdaLineParser {
             }
         }
         if !text.isEmpty || isError {
-            asm.message(inv, isError: isError, ts: ts, text: text, line: number, sink: sink)
+            asm.message(inv, isError: isError, ts: ts, text: text, line: number, clock: s.clock, sink: sink)
         }
         return .handled
     }

@@ -14,6 +14,8 @@ final class LogStreamState {
     @exclusivity(unchecked) var pendingTs: Int64?
     @exclusivity(unchecked) var pendingLine: Int64 = 0
     @exclusivity(unchecked) var last: Invocation?
+    /// This stream's log time: the invocations that began in it expire by it (InvocationExpiry).
+    let clock = StreamClock()
 
     init() { pending.reserveCapacity(8192) }
 
@@ -29,6 +31,9 @@ final class LogStreamState {
 /// Lambda JSON lines. Both feed one `InvocationAssembler`. Byte-level: no String per line.
 final class LambdaLineParser {
     let asm = InvocationAssembler()
+    /// The wrapper's times are whole seconds (`aws logs tail --format short`): a START line's
+    /// time is refined by the first line of the invocation that has its own (Invocation.swift).
+    var coarseOuterTs = false
 
     // MARK: Messages
 
@@ -36,7 +41,7 @@ final class LambdaLineParser {
     func flush(_ s: LogStreamState, sink: some RecordSink) {
         guard s.hasPending else { return }
         s.hasPending = false
-        asm.message(s.pendingInv, isError: s.pendingError, ts: s.pendingTs, text: s.pending, line: s.pendingLine, sink: sink)
+        asm.message(s.pendingInv, isError: s.pendingError, ts: s.pendingTs, text: s.pending, line: s.pendingLine, clock: s.clock, sink: sink)
         s.pending.removeAll(keepingCapacity: true)
     }
 
@@ -78,21 +83,21 @@ final class LambdaLineParser {
             flush(s, sink: sink)
             let id = Self.token(line, from: 17)
             guard id.count > 0 else { break }
-            let inv = asm.lookup(id, line: number, text: line, cache: &s.last)
-            asm.start(inv, ts: outerTs, line: number, text: line, sink: sink)
+            let inv = asm.lookup(id, line: number, text: line, stream: s)
+            asm.start(inv, ts: outerTs, coarse: coarseOuterTs, line: number, text: line, clock: s.clock, sink: sink)
             return
         case UInt8(ascii: "E") where starts("END RequestId: "):
             flush(s, sink: sink)
             let id = Self.token(line, from: 15)
             guard id.count > 0 else { break }
-            let inv = asm.lookup(id, line: number, text: line, cache: &s.last)
+            let inv = asm.lookup(id, line: number, text: line, stream: s)
             inv.hasEnd = true
             return
         case UInt8(ascii: "R") where starts("REPORT RequestId: "):
             flush(s, sink: sink)
             let id = Self.token(line, from: 18)
             guard id.count > 0 else { break }
-            let inv = asm.lookup(id, line: number, text: line, cache: &s.last)
+            let inv = asm.lookup(id, line: number, text: line, stream: s)
             let rest = UnsafeRawBufferPointer(rebasing: line[(18 + id.count)...])
             let (dur, ini) = Self.reportDurations(rest)
             if Self.find(rest, "Status: timeout") != nil { inv.timedOut = true }
@@ -104,7 +109,7 @@ final class LambdaLineParser {
             flush(s, sink: sink)
             let id = Self.token(line, from: 11)
             guard id.count > 0 else { break }
-            let inv = asm.lookup(id, line: number, text: line, cache: &s.last)
+            let inv = asm.lookup(id, line: number, text: line, stream: s)
             if Self.find(line, "Error") != nil { inv.error = true }
             return
         case UInt8(ascii: "I") where starts("INIT_START") || starts("INIT_REPORT") || starts("INIT_RUNTIME"):
@@ -149,7 +154,7 @@ final class LambdaLineParser {
         if id.count > 2, id[0] == 0x3c, id[id.count - 1] == 0x3e { id = UnsafeRawBufferPointer(rebasing: id[1..<(id.count - 1)]) }
         let inv: Invocation?
         if id.count == 0 || Self.equal(id, "undefined") { inv = s.current }
-        else { inv = asm.lookup(id, line: number, text: line, cache: &s.last) }
+        else { inv = asm.lookup(id, line: number, text: line, stream: s) }
         let rest = UnsafeRawBufferPointer(rebasing: line[msgStart...])
         if Self.starts(rest, "Task timed out after") {
             flush(s, sink: sink)
@@ -219,7 +224,7 @@ final class LambdaLineParser {
         guard let (ts, after) = Self.timestampPrefix(line, from: from) else { return false }
         let id = Self.token(line, from: after)
         let msgStart = min(line.count, after + id.count + 1)
-        let inv: Invocation? = id.count == 0 ? s.current : asm.lookup(id, line: number, text: line, cache: &s.last)
+        let inv: Invocation? = id.count == 0 ? s.current : asm.lookup(id, line: number, text: line, stream: s)
         begin(s, inv, isError: isError, ts: ts, text: UnsafeRawBufferPointer(rebasing: line[msgStart...]), line: number, sink: sink)
         return true
     }

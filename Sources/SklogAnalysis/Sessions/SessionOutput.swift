@@ -39,6 +39,10 @@ public final class SessionWriter {
     /// Appends the session's line (with its newline) to `bytes`.
     public func encode(_ s: Session, into bytes: inout [UInt8]) {
         let counts = s.frictionCounts
+        // About what the line takes (the IDs, 24 bytes a step, 400 for the rest): one allocation.
+        var idBytes = 0
+        for i in s.messageIds.indices { idBytes += s.messageIds.withBytes(i) { $0.count } + 3 }
+        bytes.reserveCapacity(bytes.count + 400 + idBytes + s.sessionId.utf8.count + (s.userId?.utf8.count ?? 0) + 24 * s.turns.count)
         switch format {
         case .ndjson:
             var j = JSONBytes([])
@@ -63,7 +67,7 @@ public final class SessionWriter {
             j.key("],\"messageIds\":[")
             for i in s.messageIds.indices {
                 if i > 0 { j.bytes.append(0x2c) }
-                j.quoted(s.messageIds[i])
+                s.messageIds.withBytes(i) { j.quoted($0) }
             }
             j.key("],\"friction\":{\"barge_in\":"); j.int(Int64(counts[0]))
             j.key(",\"termination\":"); j.int(Int64(counts[1]))
@@ -118,28 +122,22 @@ extension Session {
 /// soon as it closes (so the session itself is freed at once) and held as bytes until no open or
 /// future session can start before it.
 public final class StartOrderedOutput {
-    /// Heap entries are plain values; the session ID and bytes sit in `slots` (so that moving
-    /// entries around never touches the buffers).
-    struct Entry { var start: Int64; var seq: Int64; var slot: Int32 }
-    // A stored property, not `lazy`: mutating a lazy one goes through get and set, so every pop
-    // copied the whole heap (copy on write of a shared array).
-    private var heap = MinHeap<Entry>(by: { _, _ in false })
+    /// Heap entries are plain values ordered by (start, seq); the session ID and bytes sit in
+    /// `slots` (so that moving entries around never touches the buffers). Sessions with the same
+    /// start leave the heap together (`release` takes every start below a limit) and go by
+    /// sessionId then.
+    struct Entry {
+        var start: Int64; var seq: Int64; var slot: Int32
+        @inline(__always) static func < (a: Entry, b: Entry) -> Bool { a.start != b.start ? a.start < b.start : a.seq < b.seq }
+    }
+    private var heap: [Entry] = []
     private var slots: [(sessionId: String, bytes: [UInt8])] = []
     private var free: [Int32] = []
     private var seq: Int64 = 0
+    private var group: [Entry] = []
     public let out: OutputBuffer
 
-    public init(out: OutputBuffer) {
-        self.out = out
-        heap = MinHeap<Entry>(by: { [unowned self] a, b in self.less(a, b) })
-    }
-
-    @inline(__always) private func less(_ a: Entry, _ b: Entry) -> Bool {
-        if a.start != b.start { return a.start < b.start }
-        let x = slots[Int(a.slot)].sessionId, y = slots[Int(b.slot)].sessionId
-        if x != y { return x < y }
-        return a.seq < b.seq
-    }
+    public init(out: OutputBuffer) { self.out = out }
 
     /// Holds the output of a closed session (nothing when `bytes` is empty).
     public func add(_ s: Session, bytes: [UInt8]) {
@@ -147,27 +145,74 @@ public final class StartOrderedOutput {
         guard !bytes.isEmpty else { return }
         let slot: Int32
         if let f = free.popLast() { slot = f; slots[Int(f)] = (s.sessionId, bytes) } else { slot = Int32(slots.count); slots.append((s.sessionId, bytes)) }
-        heap.push(Entry(start: s.start, seq: seq, slot: slot))
+        push(Entry(start: s.start, seq: seq, slot: slot))
     }
 
-    private func popWrite() throws {
-        let top = heap.pop()!
-        let k = Int(top.slot)
-        let bytes = slots[k].bytes
-        slots[k] = ("", [])
-        free.append(top.slot)
-        try out.write(bytes)
+    private func push(_ e: Entry) {
+        heap.append(e)
+        heap.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let p = (i - 1) >> 1
+                guard e < h[p] else { break }
+                h[i] = h[p]; i = p
+            }
+            h[i] = e
+        }
+    }
+
+    private func pop() -> Entry {
+        let top = heap[0]
+        let last = heap.removeLast()
+        if !heap.isEmpty {
+            heap.withUnsafeMutableBufferPointer { h in
+                let n = h.count
+                var i = 0
+                while true {
+                    let l = 2 * i + 1
+                    guard l < n else { break }
+                    var m = l
+                    if l + 1 < n && h[l + 1] < h[l] { m = l + 1 }
+                    guard h[m] < last else { break }
+                    h[i] = h[m]; i = m
+                }
+                h[i] = last
+            }
+        }
+        return top
+    }
+
+    /// Writes every held session that starts before `limit`.
+    private func write(below limit: Int64) throws {
+        while let first = heap.first, first.start < limit {
+            group.removeAll(keepingCapacity: true)
+            group.append(pop())
+            while let next = heap.first, next.start == first.start { group.append(pop()) }
+            if group.count > 1 {
+                group.sort { a, b in
+                    let x = slots[Int(a.slot)].sessionId, y = slots[Int(b.slot)].sessionId
+                    return x != y ? x < y : a.seq < b.seq
+                }
+            }
+            for e in group {
+                let k = Int(e.slot)
+                let bytes = slots[k].bytes
+                slots[k] = ("", [])
+                free.append(e.slot)
+                try out.write(bytes)
+            }
+        }
     }
 
     /// Writes what the sessionizer's progress allows.
     public func release(_ sz: Sessionizer) throws {
-        let limit = sz.releaseLimit
-        while let first = heap.min, first.start < limit { try popWrite() }
+        try write(below: sz.releaseLimit)
     }
 
     /// Writes everything still held (after `Sessionizer.finish()`).
     public func finish() throws {
-        while !heap.isEmpty { try popWrite() }
+        try write(below: .max)
+        while !heap.isEmpty { try write(below: heap[0].start &+ 1) }
     }
 }
 
@@ -197,12 +242,15 @@ struct JSONBytes {
 
     mutating func quoted(_ s: String) {
         var s = s
-        s.withUTF8 { u in
-            if JSONBytes.isPlain(UnsafeRawBufferPointer(u)) {
-                bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
-            } else {
-                JSONText.appendQuoted(UnsafeRawBufferPointer(u), to: &bytes)
-            }
+        s.withUTF8 { quoted(UnsafeRawBufferPointer($0)) }
+    }
+
+    @inline(__always)
+    mutating func quoted(_ u: UnsafeRawBufferPointer) {
+        if JSONBytes.isPlain(u) {
+            bytes.append(0x22); bytes.append(contentsOf: u); bytes.append(0x22)
+        } else {
+            JSONText.appendQuoted(u, to: &bytes)
         }
     }
 

@@ -85,7 +85,7 @@ public struct Session: Sendable {
     public var end: Int64             // ts of the last record
     public var outcome: SessionOutcome
     public var turns: [Turn]
-    public var messageIds: [String]   // every record of the session, in order
+    public var messageIds: MessageIDs   // every record of the session, in order
     public var friction: [FrictionEvent]
     /// A record with this sessionId arrived after an earlier session with it had ended.
     public var reopened: Bool
@@ -99,7 +99,7 @@ public struct Session: Sendable {
     public init(sessionId: String, userId: String?, userHash: UInt64?, locale: String?, stage: String?, start: Int64, end: Int64,
                 outcome: SessionOutcome, turns: [Turn], messageIds: [String], friction: [FrictionEvent], reopened: Bool) {
         self.sessionId = sessionId; self.userId = userId; self.userHash = userHash; self.locale = locale; self.stage = stage
-        self.start = start; self.end = end; self.outcome = outcome; self.turns = turns; self.messageIds = messageIds
+        self.start = start; self.end = end; self.outcome = outcome; self.turns = turns; self.messageIds = MessageIDs(messageIds)
         self.friction = friction; self.reopened = reopened
     }
     /// Steps of the interaction path: turns in order, then END:<outcome>.
