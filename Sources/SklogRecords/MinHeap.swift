@@ -6,41 +6,46 @@ import Darwin
 
 /// A binary min-heap: the time-ordered structures behind idle expiry and ordered output.
 /// Ordered by `<`, or by a comparator for elements whose order lives elsewhere.
+/// Inlinable, so that the heaps of other modules (sessions, ordered output) are specialized
+/// for their element type instead of going through generic witnesses on every comparison.
 public struct MinHeap<Element> {
-    public private(set) var items: [Element] = []
-    private let less: (Element, Element) -> Bool
+    @usableFromInline var storage: [Element] = []
+    public var items: [Element] { storage }
+    @usableFromInline let less: (Element, Element) -> Bool
 
-    public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
+    @inlinable public init(by less: @escaping (Element, Element) -> Bool) { self.less = less }
 
-    public var isEmpty: Bool { items.isEmpty }
-    public var count: Int { items.count }
-    public var min: Element? { items.first }
+    @inlinable public var isEmpty: Bool { storage.isEmpty }
+    @inlinable public var count: Int { storage.count }
+    @inlinable public var min: Element? { storage.first }
 
+    @inlinable
     public mutating func push(_ e: Element) {
-        items.append(e)
-        var i = items.count - 1
+        storage.append(e)
+        var i = storage.count - 1
         while i > 0 {
             let p = (i - 1) >> 1
-            if less(items[i], items[p]) { items.swapAt(i, p); i = p } else { break }
+            if less(storage[i], storage[p]) { storage.swapAt(i, p); i = p } else { break }
         }
     }
 
+    @inlinable
     @discardableResult
     public mutating func pop() -> Element? {
-        guard !items.isEmpty else { return nil }
-        let top = items[0]
-        let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
+        guard !storage.isEmpty else { return nil }
+        let top = storage[0]
+        let last = storage.removeLast()
+        if !storage.isEmpty {
+            storage[0] = last
             var i = 0
-            let n = items.count
+            let n = storage.count
             while true {
                 let l = 2 * i + 1, r = l + 1
                 var m = i
-                if l < n && less(items[l], items[m]) { m = l }
-                if r < n && less(items[r], items[m]) { m = r }
+                if l < n && less(storage[l], storage[m]) { m = l }
+                if r < n && less(storage[r], storage[m]) { m = r }
                 if m == i { break }
-                items.swapAt(i, m); i = m
+                storage.swapAt(i, m); i = m
             }
         }
         return top
@@ -49,5 +54,5 @@ public struct MinHeap<Element> {
 
 
 extension MinHeap where Element: Comparable {
-    public init() { self.init(by: <) }
+    @inlinable public init() { self.init(by: <) }
 }

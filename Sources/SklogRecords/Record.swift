@@ -30,6 +30,9 @@ public enum Confidence: UInt8, Sendable { case unknown, high, medium, low
 /// record. A record built from other bytes (raw formats, tests) keeps its line in `extra`.
 /// Parsing makes no allocation and no `String`.
 public struct Record {
+    // `initializeEmpty` copies the bytes of an empty record, then initializes `chunk` and `extra`,
+    // the only stored properties that hold references: a new one must be initialized there too.
+
     /// The chunk buffer `linePointer` points into (nil: the line is at the start of `extra`).
     @usableFromInline var chunk: ChunkBuffer?
     @usableFromInline var linePointer: UnsafeRawPointer?

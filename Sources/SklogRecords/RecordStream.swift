@@ -266,9 +266,7 @@ extension Record {
 /// Message IDs seen within the dedup window of record time, with what their kept record asked.
 struct Deduplicator {
     let windowMs: Int64
-    private var lastSeen = HashMap64()
-    /// The content signature of the record kept for each message ID.
-    private var keptContent = HashMap64()
+    private let seen = DedupTable()
     private var order: [(hash: UInt64, ts: Int64)] = []
     private var head = 0
 
@@ -279,21 +277,18 @@ struct Deduplicator {
     /// `r` in place (a record passed by value would be copied).
     mutating func check(_ r: UnsafePointer<Record>) -> Result {
         let ts = r.pointee.ts
-        let h = r.pointee.withBytes(r.pointee.messageId) { quickHash($0) }
+        let h = DedupTable.key(r.pointee.withBytes(r.pointee.messageId) { quickHash($0) })
         // Forget IDs older than the window.
         while head < order.count && order[head].ts < ts - windowMs {
             let e = order[head]
-            if lastSeen[e.hash] == e.ts { lastSeen.remove(e.hash); keptContent.remove(e.hash) }
+            seen.forget(e.hash, ifLastSeen: e.ts)
             head += 1
         }
         if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
-        // "Seen again within the window" counts from the last sighting, duplicates included.
-        let dup = lastSeen[h].map { ts - $0 <= windowMs } ?? false
-        lastSeen.insert(h, ts)
         order.append((h, ts))
-        let c = Int64(bitPattern: Self.content(r))
-        if !dup { keptContent.insert(h, c); return .fresh }
-        return keptContent[h] == c ? .same : .differs
+        // "Seen again within the window" counts from the last sighting, duplicates included.
+        let s = seen.sight(h, ts: ts, content: Self.content(r), window: windowMs)
+        return !s.dup ? .fresh : s.same ? .same : .differs
     }
 
     /// What the request was, not how it went: a log delivered twice, or a Lambda retry (another
