@@ -6,6 +6,7 @@
 ///     message  2, len, bytes                       every record: its messageId ("" when absent)
 ///     turn     3, ts - start, latencyMs, speechMs, step, flags, confidence,
 ///                 [len, utterance], [len, slots]   after the message entry of a turn record
+///                                                  (slots: the object's JSON text, as it came)
 ///     locale   4, len, bytes  (also stage 5, skill 6): first value, when the ValueTable is full
 ///
 /// step: 0 LaunchRequest, 1 IntentRequest without an intent, 2 an intent whose name follows

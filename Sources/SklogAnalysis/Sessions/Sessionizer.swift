@@ -208,8 +208,8 @@ public final class Sessionizer {
         let need = Int(o.used) + more
         if need <= Int(o.capacity) { return true }
         guard need <= maxBytes else { return false }
-        // Grow by half: the first growth (second record) comes right after the first record.
-        let cap = min(maxBytes, max(need, Int(o.capacity) + Int(o.capacity) / 2))
+        // Double: a session of one record takes what it uses, longer ones grow a few times.
+        let cap = min(maxBytes, max(need, 2 * Int(o.capacity)))
         table[slot].data = realloc(o.data, cap)!
         table[slot].capacity = UInt32(cap)
         return true
@@ -245,14 +245,14 @@ public final class Sessionizer {
             if isIntent {
                 step = r.intent.isPresent ? (r.withBytes(r.intent) { values.id($0) }.map { UInt64($0) + 3 } ?? 2) : 1
             }
-            slotBytes.removeAll(keepingCapacity: true)
-            if r.slots.isPresent { hasSlots = SlotValues.canonical(r, into: &slotBytes, scratch: &slotScratch) }
+            // The slots object as it came: made canonical only where needed, at close.
+            hasSlots = r.slots.isPresent && r.slots.count > 2
             dt = SessionBytes.zigzag(r.ts &- table[slot].start)
             latency = SessionBytes.zigzag(r.latencyMs)
             speech = SessionBytes.zigzag(r.speechMs)
             let v = SessionBytes.varintSize
             more += 3 + v(dt) + v(latency) + v(speech) + v(step) + (step == 2 ? sized(Int(r.intent.count)) : 0)
-                + (r.utterance.isPresent ? sized(Int(r.utterance.count)) : 0) + (hasSlots ? sized(slotBytes.count) : 0)
+                + (r.utterance.isPresent ? sized(Int(r.utterance.count)) : 0) + (hasSlots ? sized(Int(r.slots.count)) : 0)
         }
         guard reserve(slot, more) else {
             let key = table[slot].key
@@ -297,7 +297,7 @@ public final class Sessionizer {
             w.byte(flags)
             w.byte(r.confidence.rawValue)
             if r.utterance.isPresent { r.withBytes(r.utterance) { w.bytes($0) } }
-            if hasSlots { slotBytes.withUnsafeBytes { w.bytes($0) } }
+            if hasSlots { r.withBytes(r.slots) { w.bytes($0) } }
         }
         table[slot].used = UInt32(w.at)
         return slot
@@ -443,7 +443,12 @@ public final class Sessionizer {
         t.confidence = Confidence(rawValue: confidence) ?? .unknown
         if keepText {
             if flags & (1 << 6) != 0 { t.utterance = rd.string() }
-            if flags & (1 << 7) != 0 { t.slots = rd.string() }
+            if flags & (1 << 7) != 0 {
+                slotBytes.removeAll(keepingCapacity: true)
+                if SlotValues.canonical(object: rd.bytes(), into: &slotBytes, scratch: &slotScratch) {
+                    t.slots = String(decoding: slotBytes, as: UTF8.self)
+                }
+            }
         } else {
             var span = TurnTexts.Span()
             if flags & (1 << 6) != 0 {

@@ -9,7 +9,12 @@ import SklogRecords
 public enum SlotValues {
     /// `name=value, …` sorted by name, null values left out; nil when there are none.
     public static func canonical(_ r: Record) -> String? {
-        r.withBytes(r.slots) { obj -> String? in
+        r.withBytes(r.slots) { canonical(object: $0) }
+    }
+
+    /// `canonical(_:)` of a slots object's JSON text.
+    static func canonical(object obj: UnsafeRawBufferPointer) -> String? {
+        do {
             guard obj.count > 2 else { return nil }
             var pairs: [(String, String)] = []
             var sc = JSONScanner(obj)
@@ -37,6 +42,13 @@ public enum SlotValues {
         }
     }
 
+    /// `canonical(_:)` of a slots object's JSON text, as UTF-8 bytes; nil when there are none.
+    static func canonicalBytes(object obj: UnsafeRawBufferPointer) -> [UInt8]? {
+        var out: [UInt8] = []
+        var scratch = Scratch()
+        return canonical(object: obj, into: &out, scratch: &scratch) ? out : nil
+    }
+
     /// Scratch space of `canonical(_:into:scratch:)`, reused from record to record.
     struct Scratch {
         var bytes: [UInt8] = []
@@ -47,8 +59,8 @@ public enum SlotValues {
     /// The same text as `canonical(_:)`, appended to `out` as UTF-8 without making a `String`
     /// (it falls back to `canonical(_:)` for non-ASCII slot names, whose `String` order is
     /// Unicode's, not the bytes'). Returns false when there are no slot values.
-    static func canonical(_ r: Record, into out: inout [UInt8], scratch w: inout Scratch) -> Bool {
-        let found: Bool? = r.withBytes(r.slots) { obj -> Bool? in
+    static func canonical(object obj: UnsafeRawBufferPointer, into out: inout [UInt8], scratch w: inout Scratch) -> Bool {
+        let found: Bool? = { () -> Bool? in
             guard obj.count > 2 else { return false }
             w.bytes.removeAll(keepingCapacity: true)
             w.pairs.removeAll(keepingCapacity: true)
@@ -71,9 +83,9 @@ public enum SlotValues {
             } catch { return false }
             if w.pairs.isEmpty { return false }
             return ascii ? true : nil
-        }
+        }()
         guard let found else {
-            guard let s = canonical(r) else { return false }
+            guard let s = canonical(object: obj) else { return false }
             out.append(contentsOf: s.utf8)
             return true
         }

@@ -17,7 +17,16 @@ struct TurnTexts {
     }
 
     func utterance(_ i: Int) -> String? { text(spans[i].utteranceAt, spans[i].utteranceCount) }
-    func slots(_ i: Int) -> String? { text(spans[i].slotsAt, spans[i].slotsCount) }
+
+    /// The slots object's JSON text as it came.
+    private func raw(_ i: Int) -> UnsafeRawBufferPointer? {
+        spans[i].slotsAt == Span.absent ? nil : UnsafeRawBufferPointer(start: base + Int(spans[i].slotsAt), count: Int(spans[i].slotsCount))
+    }
+
+    /// `Turn.slots` of turn `i`, as UTF-8 bytes.
+    private func canonical(_ i: Int) -> [UInt8]? { raw(i).flatMap { SlotValues.canonicalBytes(object: $0) } }
+
+    func slots(_ i: Int) -> String? { canonical(i).map { String(decoding: $0, as: UTF8.self) } }
 
     /// `Turn.signature` of turn `i` whose step is `step`.
     func signature(_ i: Int, step: String) -> String {
@@ -25,16 +34,15 @@ struct TurnTexts {
         return step + "(" + slots + ")"
     }
 
-    /// Whether turns `i` and `j` have equal slot values, as `String`s compare: equal bytes are
-    /// equal; different ASCII bytes are not; else (canonically equivalent Unicode, invalid
-    /// UTF-8) the `String`s decide.
+    /// Whether turns `i` and `j` have equal slot values, as their `Turn.slots` compare: the same
+    /// JSON text has the same; else equal canonical bytes are equal, different ASCII bytes not,
+    /// and otherwise (canonically equivalent Unicode, invalid UTF-8) the `String`s decide.
     func sameSlots(_ i: Int, _ j: Int) -> Bool {
-        let a = spans[i], b = spans[j]
-        if a.slotsAt == Span.absent || b.slotsAt == Span.absent { return a.slotsAt == b.slotsAt }
-        let x = UnsafeRawBufferPointer(start: base + Int(a.slotsAt), count: Int(a.slotsCount))
-        let y = UnsafeRawBufferPointer(start: base + Int(b.slotsAt), count: Int(b.slotsCount))
-        if x.elementsEqual(y) { return true }
-        if !x.contains(where: { $0 >= 0x80 }) && !y.contains(where: { $0 >= 0x80 }) { return false }
-        return slots(i) == slots(j)
+        if let x = raw(i), let y = raw(j), x.elementsEqual(y) { return true }
+        let a = canonical(i), b = canonical(j)
+        guard let a, let b else { return a == nil && b == nil }
+        if a == b { return true }
+        if !a.contains(where: { $0 >= 0x80 }) && !b.contains(where: { $0 >= 0x80 }) { return false }
+        return String(decoding: a, as: UTF8.self) == String(decoding: b, as: UTF8.self)
     }
 }
