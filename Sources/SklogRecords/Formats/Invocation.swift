@@ -61,6 +61,9 @@ final class InvocationAssembler {
     @exclusivity(unchecked) private var open: [InvocationKey: Invocation] = [:]
     @exclusivity(unchecked) private var reported: [Invocation] = []
     @exclusivity(unchecked) private var reportedHead = 0
+    /// `reported[reportedHead].reportLine + lag`: the per-line test compares two integers (reading
+    /// the invocation from the array retained and released it on every line).
+    @exclusivity(unchecked) private var reportedDue: Int64 = 0
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
     let expiry = InvocationExpiry()
@@ -124,6 +127,7 @@ final class InvocationAssembler {
         inv.initMicros = initMicros
         inv.reportLine = line
         reported.append(inv)
+        if reported.count - 1 == reportedHead { reportedDue = line &+ Self.lag }
     }
 
     /// A complete log message (possibly many lines) of `inv` (nil: of no invocation).
@@ -166,18 +170,26 @@ final class InvocationAssembler {
         }
     }
 
-    /// Finishes invocations reported more than `lag` lines before `line`.
+    /// Finishes invocations reported more than `lag` lines before `line`, and every 64 lines
+    /// (often enough: the limits are far larger) closes the silent ones. Every line runs only the
+    /// two integer tests: with a call ahead of them the assembler was retained and released on
+    /// every line (12.7 M instructions on a 10 MB Lambda text log).
     @inline(__always)
     func tick(line: Int64, sink: some RecordSink) {
-        // Every 64 lines is often enough (the limits are far larger); the test stays in line.
-        if line &- expiryCheckedAt >= 64 || line < expiryCheckedAt {
+        let expire = line &- expiryCheckedAt >= 64 || line < expiryCheckedAt
+        if expire || (reportedHead < reported.count && reportedDue < line) { tickSlow(line: line, expire: expire, sink: sink) }
+    }
+
+    @inline(never)
+    private func tickSlow(line: Int64, expire: Bool, sink: some RecordSink) {
+        if expire {
             expiryCheckedAt = line
             expiry.expire(line: line) { finalize($0, sink: sink) }
         }
-        guard reportedHead < reported.count else { return }
-        while reportedHead < reported.count, reported[reportedHead].reportLine + Self.lag < line {
+        while reportedHead < reported.count, reportedDue < line {
             let inv = reported[reportedHead]
             reportedHead += 1
+            if reportedHead < reported.count { reportedDue = reported[reportedHead].reportLine &+ Self.lag }
             if !inv.finalized { finalize(inv, sink: sink) }
         }
         if reportedHead == reported.count { reported.removeAll(keepingCapacity: true); reportedHead = 0 }

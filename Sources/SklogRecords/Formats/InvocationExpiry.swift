@@ -25,8 +25,10 @@ final class InvocationExpiry {
     static let lineLimit: Int64 = 1_000_000
     /// Latest log time seen in any stream.
     @exclusivity(unchecked) private(set) var clock: Int64?
-    /// Open invocations in the order they were first seen.
-    @exclusivity(unchecked) private var queue: [Invocation] = []
+    /// Open invocations in the order they were first seen; a slot is emptied when its invocation
+    /// leaves (a finished invocation held here until the next compaction kept its records' text
+    /// alive: thousands of them, freed in bursts, cost the allocator more than the rest of it).
+    @exclusivity(unchecked) private var queue: [Invocation?] = []
     @exclusivity(unchecked) private var head = 0
     /// Invocations being tracked (for tests: memory stays bounded).
     var tracked: Int { queue.count - head }
@@ -54,7 +56,8 @@ final class InvocationExpiry {
     func expire(line: Int64, close: (Invocation) -> Void) {
         var rotations = 0
         while head < queue.count {
-            let inv = queue[head]
+            let inv = queue[head]!
+            queue[head] = nil
             if inv.finalized || inv.hasReport { head += 1; continue }
             var silentTime = false
             if let last = inv.lastTs {
@@ -68,7 +71,7 @@ final class InvocationExpiry {
                 continue
             }
             // Still active: look at a few more behind it (it moves to the back).
-            if rotations >= 4 { break }
+            if rotations >= 4 { queue[head] = inv; break }
             rotations += 1
             head += 1
             queue.append(inv)
