@@ -55,6 +55,38 @@ let good = """
         #expect(field.stdout == "2\n")
     }
 
+    @Test func idListMatchesExactlyTheListedIDs() throws {
+        // IDs that share their last 8 bytes (the list's table key) or differ only in length,
+        // IDs shorter than 8 bytes, an empty-ish one and 3,000 listed IDs in all (the table grows):
+        // the selection is exactly the records whose messageId is listed.
+        var lines: [String] = [], listed: [String] = [], want: [String] = []
+        for i in 0..<4000 {
+            let id: String
+            switch i % 5 {
+            case 0: id = "amzn1.echo-api.request.\(i)-TAILSAME"       // same last 8 bytes
+            case 1: id = "x\(i)"                                        // short
+            case 2: id = "p\(i)-TAILSAME"                               // same tail, other lengths
+            case 3: id = String(repeating: "a", count: i % 40 + 1)      // repeats: one ID, many lengths
+            default: id = "amzn1.echo-api.request.\(String(format: "%08d", i))-5b1c"
+            }
+            lines.append(#"{"ts":"2026-11-24T10:00:\#(String(format: "%02d", i % 60)).000Z","messageId":"\#(id)","requestType":"LaunchRequest"}"#)
+            if i % 4 != 0 { listed.append(id) }
+        }
+        let set = Set(listed)
+        // A listed ID matches every record carrying it (the "a…" IDs repeat, some within the dedup window).
+        let p = temp(); writeFile(p, lines.joined(separator: "\n") + "\n")
+        let all = try Run.tool("sklog-cat", ["-q", "--dedup-window", "0", p])
+        for l in all.lines {
+            let id = l.components(separatedBy: #""messageId":""#)[1].components(separatedBy: "\"")[0]
+            if set.contains(id) { want.append(l) }
+        }
+        let ids = temp(); writeFile(ids, listed.joined(separator: "\n") + "\n")
+        let r = try Run.tool("sklog-grep", ["-q", "--dedup-window", "0", "--ids", ids, p])
+        #expect(r.status == 0)
+        #expect(r.lines == want)
+        #expect(want.count > 2000 && want.count < all.lines.count)
+    }
+
     @Test func sessionContextGivesTheWholeSession() throws {
         // 0006 timed out in session B: its context is B's four records, nothing from A or C.
         let r = try Run.tool("sklog-grep", ["-q", "--id", "amzn1.echo-api.request.0006", "--session-context", Run.sample("canonical/small.ndjson")])
