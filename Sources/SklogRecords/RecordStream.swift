@@ -266,9 +266,7 @@ extension Record {
 /// Message IDs seen within the dedup window of record time, with what their kept record asked.
 struct Deduplicator {
     let windowMs: Int64
-    private let seen = DedupTable()
-    private var order: [(hash: UInt64, ts: Int64)] = []
-    private var head = 0
+    let seen = DedupTable()
 
     init(windowMs: Int64) { self.windowMs = windowMs }
 
@@ -278,14 +276,8 @@ struct Deduplicator {
     mutating func check(_ r: UnsafePointer<Record>) -> Result {
         let ts = r.pointee.ts
         let h = DedupTable.key(r.pointee.withBytes(r.pointee.messageId) { quickHash($0) })
-        // Forget IDs older than the window.
-        while head < order.count && order[head].ts < ts - windowMs {
-            let e = order[head]
-            seen.forget(e.hash, ifLastSeen: e.ts)
-            head += 1
-        }
-        if head > 65536 && head * 2 > order.count { order.removeFirst(head); head = 0 }
-        order.append((h, ts))
+        // Forget IDs whose last sighting is older than the window.
+        seen.expire(before: ts - windowMs)
         // "Seen again within the window" counts from the last sighting, duplicates included.
         let s = seen.sight(h, ts: ts, content: Self.content(r), window: windowMs)
         return !s.dup ? .fresh : s.same ? .same : .differs

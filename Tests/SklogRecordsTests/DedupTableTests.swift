@@ -35,4 +35,48 @@ import Testing
         // Every case happens often.
         #expect(counts.allSatisfy { $0 > 1000 }, "\(counts)")
     }
+
+    /// The table on its own against a model of the window in arrival order, with late sightings
+    /// (times going back), sightings at the same millisecond and many IDs expiring between
+    /// sightings: an ID is forgotten once the window's front (the first sighting not older than
+    /// the window of the latest check) has passed its last sighting. Dead slots are cleared in
+    /// place and the table grows and shrinks its share of dead slots many times.
+    @Test func matchesTheWindowModelWithLateSightings() {
+        for seed: UInt64 in [1, 2, 3] {
+            var rng = SplitMix(state: seed)
+            let window: Int64 = 5_000
+            let table = DedupTable(capacity: 4)
+            var times: [Int64] = [], ids: [UInt64] = []
+            var front = 0
+            var lastSeq: [UInt64: Int] = [:], kept: [UInt64: UInt64] = [:]
+            var ts: Int64 = 1_000_000
+            var counts = [0, 0, 0]
+            for n in 0..<200_000 {
+                // Mostly forward, sometimes the same ms, sometimes late by up to 3 windows.
+                let r = rng.next() % 100
+                let t = r < 80 ? ts + Int64(rng.next() % 3) : r < 90 ? ts : ts - Int64(rng.next() % 15_000)
+                if t > ts { ts = t }
+                // IDs from a range that drifts: old IDs stop coming, so their slots die.
+                let id = DedupTable.key((UInt64(n / 50) &+ rng.next() % 3_000) &* 0x9E37_79B9_7F4A_7C15)
+                let content = rng.next() % 3
+                table.expire(before: t - window)
+                while front < times.count && times[front] < t - window { front += 1 }
+                let got = table.sight(id, ts: t, content: content, window: window)
+                let expected: (Bool, Bool)
+                if let s = lastSeq[id], s >= front, t - times[s] <= window {
+                    expected = (true, kept[id] == content)
+                } else {
+                    expected = (false, true)
+                    kept[id] = content
+                }
+                times.append(t); ids.append(id)
+                lastSeq[id] = times.count - 1
+                #expect(got.dup == expected.0 && got.same == expected.1, "sighting \(n)")
+                counts[!got.dup ? 0 : got.same ? 1 : 2] += 1
+            }
+            let live = Set(ids[front...]).filter { lastSeq[$0]! >= front }.count
+            #expect(table.liveCount == live)
+            #expect(counts.allSatisfy { $0 > 5_000 }, "\(counts)")
+        }
+    }
 }
