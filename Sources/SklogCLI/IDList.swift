@@ -37,12 +37,16 @@ public struct IDList {
     @inline(__always)
     private func slot(_ k: UInt64) -> Int { Int(truncatingIfNeeded: k >> 32) & (table.count - 1) }
 
+    /// Where the n-th ID lies in `bytes`.
+    @inline(__always)
+    private func range(_ n: Int) -> Range<Int> { (n == 0 ? 0 : ends[n - 1])..<ends[n] }
+
     @inline(__always)
     private func equals(_ n: Int, _ b: UnsafeRawBufferPointer) -> Bool {
-        let start = n == 0 ? 0 : ends[n - 1], end = ends[n]
-        guard end - start == b.count else { return false }
+        let r = range(n)
+        guard r.count == b.count else { return false }
         if b.count == 0 { return true }
-        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + start, b.baseAddress!, b.count) == 0 }
+        return bytes.withUnsafeBytes { memcmp($0.baseAddress! + r.lowerBound, b.baseAddress!, b.count) == 0 }
     }
 
     private func find(_ b: UnsafeRawBufferPointer) -> Bool {
@@ -69,8 +73,7 @@ public struct IDList {
     }
 
     private mutating func place(_ n: Int) {
-        let start = n == 0 ? 0 : ends[n - 1]
-        let k = bytes.withUnsafeBytes { Self.key(UnsafeRawBufferPointer(rebasing: $0[start..<ends[n]])) }
+        let k = bytes.withUnsafeBytes { Self.key(UnsafeRawBufferPointer(rebasing: $0[range(n)])) }
         var i = slot(k)
         while table[i] != 0 { i = (i + 1) & (table.count - 1) }
         table[i] = Int32(n + 1)

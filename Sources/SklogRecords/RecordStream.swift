@@ -266,7 +266,7 @@ extension Record {
 /// Message IDs seen within the dedup window of record time, with what their kept record asked.
 struct Deduplicator {
     let windowMs: Int64
-    let seen = DedupTable()
+    private let seen = DedupTable()
 
     init(windowMs: Int64) { self.windowMs = windowMs }
 
