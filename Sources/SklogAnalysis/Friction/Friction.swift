@@ -184,8 +184,7 @@ public final class FrictionWriter {
 
     /// With --redact: utterances masked, slot values masked in signatures.
     public static func maskedSignature(_ sig: String?) -> String? {
-        guard let sig, let p = sig.firstIndex(of: "(") else { return sig }
-        return sig[..<p] + "(***)"
+        sig.map { Redactor.maskSignature($0) }
     }
 
     /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
