@@ -41,13 +41,13 @@ public enum TerminalText {
     }
 
     /// `s` with control characters shown escaped.
-    public static func safe(_ s: String, keepNewlines: Bool = false) -> String {
+    public static func safe(_ s: String, keepNewlines: Bool = false, keepTabs: Bool = false, keepReturns: Bool = false) -> String {
         if isClean(s.utf8) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
         for u in s.unicodeScalars {
             let v = u.value
-            if (v < 0x20 && !(keepNewlines && v == 0x0a)) || (v >= 0x7f && v <= 0x9f) {
+            if (v < 0x20 && !(keepNewlines && v == 0x0a) && !(keepTabs && v == 0x09) && !(keepReturns && v == 0x0d)) || (v >= 0x7f && v <= 0x9f) {
                 appendEscape(v, to: &out)
             } else {
                 out.append(contentsOf: String(u).utf8)
@@ -101,16 +101,19 @@ public enum TerminalText {
 
     /// A cell of a human table: escaped, and cut to `width` characters with `…`.
     public static func cell(_ s: String, width: Int = cellWidth) -> String {
-        let t = safe(s)
-        // Fast check on bytes first: a cell of at most `width` bytes has at most `width` characters.
+        cut(safe(s), width: width)
+    }
+
+    /// `t` cut to `width` characters, the last one `…`, when it is longer.
+    public static func cut(_ t: String, width: Int) -> String {
+        // A text of at most `width` bytes has at most `width` characters.
         if t.utf8.count <= width { return t }
         var count = 0
         var end = t.startIndex
         while end < t.endIndex {
             if count == width - 1 {
                 // Keep the whole text when it fits exactly.
-                let next = t.index(after: end)
-                if next == t.endIndex { return t }
+                if t.index(after: end) == t.endIndex { return t }
                 return String(t[..<end]) + "…"
             }
             count += 1

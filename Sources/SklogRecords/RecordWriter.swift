@@ -188,15 +188,21 @@ public struct RecordValues {
     }
 }
 
-/// CSV cells, neutralized against formula injection (SPEC 7).
+/// CSV and TSV cells: control characters shown escaped (`TerminalText`; CSV keeps tabs and line
+/// feeds, which its quoting carries), then neutralized against formula injection: a text cell
+/// that begins with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
 public enum CSV {
-    public static func appendCell(_ v: String, to out: inout [UInt8]) {
-        var v = v
+    /// The one formula guard, for CSV and TSV alike. A leading quote makes spreadsheets show the
+    /// text instead of evaluating it; plain negative numbers are left alone.
+    public static func neutralized(_ v: String) -> String {
         if let f = v.utf8.first, f == 0x3d || f == 0x2b || f == 0x2d || f == 0x40 || f == 0x09 || f == 0x0d {
-            // A leading quote makes spreadsheets show the text instead of evaluating it; plain
-            // negative numbers are left alone.
-            if !(f == 0x2d && Double(v) != nil) { v = "'" + v }
+            if !(f == 0x2d && Double(v) != nil) { return "'" + v }
         }
+        return v
+    }
+
+    public static func appendCell(_ v: String, to out: inout [UInt8]) {
+        let v = neutralized(TerminalText.safe(v, keepNewlines: true, keepTabs: true))
         if v.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) {
             out.append(0x22)
             for c in v.utf8 { if c == 0x22 { out.append(0x22) }; out.append(c) }
@@ -212,7 +218,10 @@ public enum CSV {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A TSV cell: tab, line feed and carriage return as `\t`, `\n`, `\r`, other control
+    /// characters as `TerminalText` shows them; neutralized like a CSV cell.
     public static func appendTSVCell(_ v: String, to out: inout [UInt8]) {
+        let v = neutralized(TerminalText.safe(v, keepNewlines: true, keepTabs: true, keepReturns: true))
         for c in v.utf8 {
             switch c {
             case 0x09: out.append(contentsOf: [0x5c, 0x74])

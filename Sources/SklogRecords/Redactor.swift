@@ -5,8 +5,8 @@
 ///   same token in every output and every run);
 /// - utterances and slot values are masked (`***`); an `Intent(slot=value, …)` signature keeps
 ///   its slot names: `Intent(slot=***, …)`;
-/// - any other string that holds an Alexa ID (`amzn1.` followed by anything but a skill ID or a
-///   request ID: `amzn1.ask.account.…`, `amzn1.ask.device.…`, `amzn1.echo-api.session.…`,
+/// - any other string that holds an Alexa ID (`amzn1.` followed by anything but a skill, request
+///   or product ID: `amzn1.ask.account.…`, `amzn1.ask.device.…`, `amzn1.echo-api.session.…`,
 ///   `amzn1.ask.person.…`, `amzn1.account.…`) is hashed the same way, wherever it appears;
 /// - in fields outside the canonical record (nested objects and arrays included) numbers,
 ///   booleans, null and member names are kept; a string is kept only when it looks like a code
@@ -21,13 +21,14 @@ public enum Redactor {
 
     public static func token(_ s: String) -> String { "redacted-" + String(byteHash(s), radix: 16) }
 
-    /// Whether `s` holds a personal Alexa ID (anything `amzn1.` but a skill or request ID).
+    /// Whether `s` holds a personal Alexa ID (anything `amzn1.` but a skill, request or product ID).
     public static func holdsAlexaID(_ s: String) -> Bool {
         holdsAlexaID(Array(s.utf8))
     }
 
     static let amzn1 = Array("amzn1.".utf8)
-    static let notPersonal = [Array("ask.skill.".utf8), Array("echo-api.request.".utf8)]
+    /// Skill, request and product IDs name no person.
+    static let notPersonal = [Array("ask.skill.".utf8), Array("echo-api.request.".utf8), Array("adg.product.".utf8)]
 
     static func holdsAlexaID(_ b: [UInt8]) -> Bool {
         guard b.count >= amzn1.count else { return false }

@@ -344,9 +344,10 @@ public struct FrictionSummary {
         return s
     }
 
+    /// The text of a row of the human table, with control characters shown escaped.
     func display(_ g: Group, redact: Bool) -> String {
-        if redact { return g.isUtterance ? "\"***\"" : (FrictionWriter.maskedSignature(g.text) ?? "") }
-        return g.isUtterance ? "\"\(g.text)\"" : g.text
+        if redact { return g.isUtterance ? "\"***\"" : TerminalText.safe(FrictionWriter.maskedSignature(g.text) ?? "") }
+        return TerminalText.safe(g.isUtterance ? "\"\(g.text)\"" : g.text)
     }
 
     /// The JSON document (schema `sklog.friction-summary/1`).
