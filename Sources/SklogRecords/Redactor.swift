@@ -97,7 +97,17 @@ public enum Redactor {
     static func rewrite(_ r: Record, into out: inout [UInt8]) {
         r.withLine { line in
             guard let doc = try? JSONDocument(bytes: Array(line)), doc.kind(doc.root) == .object else {
-                out.append(contentsOf: "{}".utf8)
+                // Deeper than the DOM goes (the record parser skips nested values): the canonical
+                // members only, each by `field(_:_:)`.
+                out.append(0x7b)
+                out.append(contentsOf: #""ts":""#.utf8); Timestamp.format(r.ts, into: &out); out.append(0x22)
+                let values = RecordValues(r, redact: true)
+                for (name, kind) in CanonicalFields.all where name != "ts" && name != "src" && kind != .object {
+                    guard let v = values.text(name) else { continue }
+                    out.append(0x2c); JSONText.appendQuoted(name, to: &out); out.append(0x3a)
+                    if kind == .string { JSONText.appendQuoted(v, to: &out) } else { out.append(contentsOf: v.utf8) }
+                }
+                out.append(0x7d)
                 return
             }
             out.append(0x7b)
