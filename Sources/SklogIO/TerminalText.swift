@@ -16,8 +16,12 @@ public enum TerminalText {
     public static let cellWidth = 60
 
     /// Whether a UTF-8 byte sequence holds nothing to escape (no C0, DEL or C1 character).
-    @inline(__always)
-    static func isClean<C: Collection>(_ utf8: C) -> Bool where C.Element == UInt8 {
+    public static func isClean(_ s: String) -> Bool {
+        if let r = s.utf8.withContiguousStorageIfAvailable({ isClean($0) }) { return r }
+        return Array(s.utf8).withUnsafeBufferPointer { isClean($0) }
+    }
+
+    static func isClean(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var afterC2 = false
         for c in utf8 {
             if c < 0x20 || c == 0x7f { return false }
@@ -42,7 +46,7 @@ public enum TerminalText {
 
     /// `s` with control characters shown escaped.
     public static func safe(_ s: String, keepNewlines: Bool = false, keepTabs: Bool = false, keepReturns: Bool = false) -> String {
-        if isClean(s.utf8) { return s }
+        if isClean(s) { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
         for u in s.unicodeScalars {
