@@ -151,8 +151,7 @@ public final class IDSelector {
                 guard hit, r.isEndpointRequest else { return }
             }
             selectedCount += 1
-            try r.withBytes(r.messageId) { try out.write($0) }
-            try out.write(byte: 0x0a)
+            try r.withBytes(r.messageId) { try IDWriter.writePlain($0, to: out) }
             return
         }
         seq += 1
@@ -250,7 +249,7 @@ public final class IDSelector {
         if streaming { return }
         switch format {
         case .ids:
-            for row in rows { try out.write(row.messageId); try out.write(byte: 0x0a) }
+            for var row in rows { try row.messageId.withUTF8 { try IDWriter.writePlain(UnsafeRawBufferPointer($0), to: out) } }
         case .csv:
             try out.write(IDWriter.columns.joined(separator: ",") + "\n")
             for row in rows { try out.write(IDWriter.csvLine(row)) }
@@ -263,6 +262,22 @@ public final class IDSelector {
 /// The CSV and JSON forms of message-ID lists.
 public enum IDWriter {
     public static let schema = "sklog.ids/1"
+
+    /// One line of the plain list: the ID as it is, or, when it holds a quote, a backslash or a
+    /// control character, as it is written inside a JSON string (`a\nb`); `grep --ids` reads
+    /// that form back, and `grep -F -f` finds it in NDJSON logs, which spell it the same way.
+    static func writePlain(_ id: UnsafeRawBufferPointer, to out: OutputBuffer) throws {
+        var plain = true
+        for c in id where c < 0x20 || c == 0x22 || c == 0x5c || c == 0x7f || c == 0xc2 { plain = false; break }
+        if plain {
+            try out.write(id)
+        } else {
+            var b: [UInt8] = []
+            JSONText.appendEscaped(id, to: &b)
+            try out.write(b)
+        }
+        try out.write(byte: 0x0a)
+    }
     public static let columns = ["messageId", "timestamp", "sessionId", "skillType", "requestType", "intent", "locale",
                                  "latencyMs", "outcome", "errorType", "friction", "lambdaRequestId", "src"]
 

@@ -118,6 +118,9 @@ public struct IDList {
                     var id = Array(line)
                     while let l = id.last, l == 0x20 || l == 0x09 { id.removeLast() }
                     while let f = id.first, f == 0x20 || f == 0x09 { id.removeFirst() }
+                    // An ID with a backslash is in the escaped form of `sklog ids` (a JSON
+                    // string's content: `a\nb` is a, line feed, b).
+                    if id.contains(0x5c) { let e = id; id = []; e.withUnsafeBytes { JSONText.unescape($0, into: &id) } }
                     if !id.isEmpty && id.first != 0x23 { list.insert(id) }  // '#' starts a comment
                 }
             }

@@ -8,7 +8,7 @@ public struct FilterOptions: ParsableArguments {
     @Option(name: .customLong("id"), help: ArgumentHelp("Select this message ID (repeatable).", valueName: "message-id"))
     public var ids: [String] = []
 
-    @Option(name: .customLong("ids"), help: ArgumentHelp("Select the message IDs listed in this file: one per line, or a CSV with a message-ID column (e.g. the console's download or `sklog ids --format csv`).", valueName: "file"))
+    @Option(name: .customLong("ids"), help: ArgumentHelp("Select the message IDs listed in this file: one per line (a line with a backslash is read as a JSON string's content, as `sklog ids` writes it), or a CSV with a message-ID column (e.g. the console's download or `sklog ids --format csv`).", valueName: "file"))
     public var idsFile: String?
 
     @Option(name: .customLong("field"), help: ArgumentHelp("Select records whose field matches a PCRE2 regex, e.g. --field 'errorType=TIMEOUT' (repeatable; all must match).", valueName: "name=regex"))

@@ -96,7 +96,8 @@ public enum Diagnostics {
     nonisolated(unsafe) public static var toolName = "sklog"
 
     public static func write(_ message: String) {
-        var line = message
+        // Input text (file names, rejected lines, values) never reaches the terminal raw.
+        var line = TerminalText.safe(message, keepNewlines: true)
         if !line.hasSuffix("\n") { line += "\n" }
         line.withCString { p in _ = Glibc.write(2, p, strlen(p)) }
     }

@@ -199,7 +199,7 @@ final class InputState: RecordSink {
         if opts.pattern != nil && format == .auto { format = .pattern }
         if format == .auto {
             guard let f = FormatDetector.detect(firstLines) else {
-                let first = firstLines.first.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
+                let first = firstLines.first.map { TerminalText.safe(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(200))) } ?? ""
                 throw UnknownFormatError(path: stream.names[reader], firstLine: first)
             }
             format = f

@@ -211,29 +211,43 @@ public enum JSONText {
 
     /// Appends `s` as a JSON string literal (with quotes), escaping what JSON requires.
     @inlinable
+    /// `s` as a JSON string. Besides what JSON requires (`"`, `\`, U+0000–U+001F), DEL and the
+    /// C1 controls (U+007F–U+009F) are escaped as `\u007f`…`\u009f`: allowed by JSON, and it
+    /// keeps a JSON output safe to `cat` on a terminal (an 8-bit CSI is U+009B).
     public static func appendQuoted(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         // Fast path: nothing to escape.
         var clean = true
-        for c in s where c < 0x20 || c == 0x22 || c == 0x5c { clean = false; break }
+        for c in s where c < 0x20 || c == 0x22 || c == 0x5c || c == 0x7f || c == 0xc2 { clean = false; break }
         if clean {
             out.append(0x22); out.append(contentsOf: s); out.append(0x22)
             return
         }
         out.append(0x22)
-        for c in s {
+        appendEscaped(s, to: &out)
+        out.append(0x22)
+    }
+
+    /// A string's JSON-escaped content, without the quotes (also the form of an ID in the plain
+    /// lists of `sklog ids`).
+    public static func appendEscaped(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        func u(_ c: UInt8) { out.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]]) }
+        var i = 0
+        let n = s.count
+        while i < n {
+            let c = s[i]
+            i += 1
             switch c {
             case 0x22: out.append(0x5c); out.append(0x22)
             case 0x5c: out.append(0x5c); out.append(0x5c)
             case 0x0a: out.append(0x5c); out.append(0x6e)
             case 0x0d: out.append(0x5c); out.append(0x72)
             case 0x09: out.append(0x5c); out.append(0x74)
-            case 0..<0x20:
-                let hex: [UInt8] = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [0x5c, 0x75, 0x30, 0x30, hex[Int(c >> 4)], hex[Int(c & 15)]])
+            case 0..<0x20, 0x7f: u(c)
+            case 0xc2 where i < n && s[i] >= 0x80 && s[i] <= 0x9f: u(s[i]); i += 1
             default: out.append(c)
             }
         }
-        out.append(0x22)
     }
 
     public static func appendQuoted(_ s: String, to out: inout [UInt8]) {

@@ -203,7 +203,7 @@ public final class RecordStream {
         accounting.rejected[reason.name, default: 0] += 1
         if rejectMessagesLeft > 0 {
             rejectMessagesLeft -= 1
-            let shown = String(decoding: UnsafeRawBufferPointer(rebasing: text.prefix(120)), as: UTF8.self)
+            let shown = TerminalText.safe(bytes: UnsafeRawBufferPointer(rebasing: text.prefix(120)))
             Diagnostics.error("\(names[input]):\(line): \(reason)\(detail.map { " (\($0))" } ?? ""): \(shown)\(text.count > 120 ? "…" : "")")
         }
         if let out = rejectsOut {

@@ -132,6 +132,13 @@ public struct RecordValues {
     public init(_ r: Record, redact: Bool = false) { self.r = r; self.redact = redact }
 
     public func text(_ name: String) -> String? {
+        let v = value(name)
+        // --redact: an Alexa ID in any other text field is hashed too (Redactor.field).
+        if redact, let v, name != "sessionId" && name != "userId" && name != "deviceId" { return Redactor.field(name, v) }
+        return v
+    }
+
+    private func value(_ name: String) -> String? {
         func s(_ f: Field) -> String? { r.string(f) }
         func flag(_ f: TriState) -> String? { f == .unknown ? nil : (f == .yes ? "true" : "false") }
         func num(_ v: Int64) -> String? { v < 0 ? nil : String(v) }
@@ -148,8 +155,8 @@ public struct RecordValues {
         case "skillType": return s(r.skillType)
         case "requestType": return s(r.requestType)
         case "intent": return s(r.intent)
-        case "slots": return redact ? (r.slots.isPresent ? "***" : nil) : s(r.slots)
-        case "utterance": return redact ? (r.utterance.isPresent ? "***" : nil) : s(r.utterance)
+        case "slots": return redact ? (r.slots.isPresent ? Redactor.mask : nil) : s(r.slots)
+        case "utterance": return redact ? (r.utterance.isPresent ? Redactor.mask : nil) : s(r.utterance)
         case "confidence": return r.confidence.name
         case "latencyMs": return num(r.latencyMs)
         case "latencySource": return s(r.latencySource)
@@ -181,15 +188,21 @@ public struct RecordValues {
     }
 }
 
-/// CSV cells, neutralized against formula injection (SPEC 7).
+/// CSV and TSV cells: control characters shown escaped (`TerminalText`; CSV keeps tabs and line
+/// feeds, which its quoting carries), then neutralized against formula injection: a text cell
+/// that begins with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`.
 public enum CSV {
-    public static func appendCell(_ v: String, to out: inout [UInt8]) {
-        var v = v
+    /// The one formula guard, for CSV and TSV alike. A leading quote makes spreadsheets show the
+    /// text instead of evaluating it; plain negative numbers are left alone.
+    public static func neutralized(_ v: String) -> String {
         if let f = v.utf8.first, f == 0x3d || f == 0x2b || f == 0x2d || f == 0x40 || f == 0x09 || f == 0x0d {
-            // A leading quote makes spreadsheets show the text instead of evaluating it; plain
-            // negative numbers are left alone.
-            if !(f == 0x2d && Double(v) != nil) { v = "'" + v }
+            if !(f == 0x2d && Double(v) != nil) { return "'" + v }
         }
+        return v
+    }
+
+    public static func appendCell(_ v: String, to out: inout [UInt8]) {
+        let v = neutralized(TerminalText.safe(v, keepNewlines: true, keepTabs: true))
         if v.utf8.contains(where: { $0 == 0x2c || $0 == 0x22 || $0 == 0x0a || $0 == 0x0d }) {
             out.append(0x22)
             for c in v.utf8 { if c == 0x22 { out.append(0x22) }; out.append(c) }
@@ -205,7 +218,10 @@ public enum CSV {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// A TSV cell: tab, line feed and carriage return as `\t`, `\n`, `\r`, other control
+    /// characters as `TerminalText` shows them; neutralized like a CSV cell.
     public static func appendTSVCell(_ v: String, to out: inout [UInt8]) {
+        let v = neutralized(TerminalText.safe(v, keepNewlines: true, keepTabs: true, keepReturns: true))
         for c in v.utf8 {
             switch c {
             case 0x09: out.append(contentsOf: [0x5c, 0x74])
@@ -214,61 +230,5 @@ public enum CSV {
             default: out.append(c)
             }
         }
-    }
-}
-
-/// `--redact`: user, device and session IDs become stable hashes; slot values and utterances are
-/// masked, in every output.
-public enum Redactor {
-    public static func token(_ r: Record, _ f: Field) -> String {
-        let h = r.hash(f)
-        return "redacted-" + String(h, radix: 16)
-    }
-
-    public static func token(_ s: String) -> String { "redacted-" + String(byteHash(s), radix: 16) }
-
-    /// Re-emits the record's JSON with sensitive members replaced.
-    static func rewrite(_ r: Record, into out: inout [UInt8]) {
-        r.withLine { line in
-            var sc = JSONScanner(line)
-            out.append(0x7b)
-            var first = true
-            try? sc.members { ks, ke, kind, vs, ve in
-                if !first { out.append(0x2c) }
-                first = false
-                let key = String(decoding: UnsafeRawBufferPointer(rebasing: line[ks..<ke]), as: UTF8.self)
-                out.append(0x22); out.append(contentsOf: line[ks..<ke]); out.append(0x22); out.append(0x3a)
-                let value = UnsafeRawBufferPointer(rebasing: line[(kind == .string ? vs - 1 : vs)..<(kind == .string ? ve + 1 : ve)])
-                switch key {
-                case "ts" where !r.tsCanonical:
-                    out.append(0x22); Timestamp.format(r.ts, into: &out); out.append(0x22)
-                case "userId", "deviceId", "sessionId":
-                    if kind == .string {
-                        JSONText.appendQuoted("redacted-" + String(byteHash(UnsafeRawBufferPointer(rebasing: line[vs..<ve])), radix: 16), to: &out)
-                    } else { out.append(contentsOf: value) }
-                case "utterance":
-                    if kind == .string { JSONText.appendQuoted("***", to: &out) } else { out.append(contentsOf: value) }
-                case "slots":
-                    if kind == .object { maskObject(UnsafeRawBufferPointer(rebasing: line[vs..<ve]), into: &out) } else { out.append(contentsOf: value) }
-                default:
-                    out.append(contentsOf: value)
-                }
-            }
-            out.append(0x7d)
-        }
-    }
-
-    /// Slot name -> "***".
-    static func maskObject(_ obj: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        var sc = JSONScanner(obj)
-        out.append(0x7b)
-        var first = true
-        try? sc.members { ks, ke, kind, vs, ve in
-            if !first { out.append(0x2c) }
-            first = false
-            out.append(0x22); out.append(contentsOf: obj[ks..<ke]); out.append(0x22); out.append(0x3a)
-            if kind == .null { out.append(contentsOf: "null".utf8) } else { JSONText.appendQuoted("***", to: &out) }
-        }
-        out.append(0x7d)
     }
 }

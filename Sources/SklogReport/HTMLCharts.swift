@@ -1,11 +1,20 @@
 import Foundation
 import SklogAnalysis
+import SklogIO
 import SklogRecords
 
 /// HTML and script escaping for the report. Every piece of log text goes through one of these.
 public enum HTML {
+    /// The longest log text the report shows in one place, in characters.
+    public static let maxText = 1000
+
     /// Text and attribute values: & < > " ' become entities.
+    ///
+    /// Control characters from the input are shown escaped as text (`TerminalText`: `\x1b`), and
+    /// a text longer than `maxText` characters is cut with `…`, so that one huge intent name or
+    /// ID shown in many places cannot multiply the report's size.
     public static func escape(_ s: String) -> String {
+        let s = TerminalText.cut(TerminalText.safe(s, keepNewlines: true, keepTabs: true, keepReturns: true), width: maxText)
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for c in s.unicodeScalars {
@@ -326,7 +335,7 @@ enum ChartCSV {
         for row in [header] + rows {
             for (i, c) in row.enumerated() {
                 if i > 0 { out.append(0x2c) }
-                CSV.appendCell(c, to: &out)
+                CSV.appendCell(TerminalText.cut(c, width: HTML.maxText), to: &out)
             }
             out.append(0x0a)
         }

@@ -1,4 +1,5 @@
 import SklogAnalysis
+import SklogIO
 import SklogRecords
 
 /// The machine formats of `sklog-metrics`: JSON (`sklog.metrics/1`), long CSV and Prometheus text
@@ -221,9 +222,12 @@ public enum MetricsPrometheus {
         return Array(out.utf8)
     }
 
+    /// A label value: control characters first shown escaped as text (`\x1b`, which the
+    /// exposition format then writes `\\x1b`), then `\`, `"` and line feeds escaped as the
+    /// format requires.
     static func escapeLabel(_ s: String) -> String {
         var o = ""
-        for ch in s {
+        for ch in TerminalText.safe(s, keepNewlines: true) {
             switch ch {
             case "\\": o += "\\\\"
             case "\"": o += "\\\""

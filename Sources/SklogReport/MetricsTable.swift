@@ -1,4 +1,5 @@
 import SklogAnalysis
+import SklogIO
 import SklogRecords
 
 /// The human table of `sklog-metrics`, organised like the console's Analytics pages: one section
@@ -241,7 +242,15 @@ public enum MetricsTable {
     }
 
     /// Aligned columns: the first left-aligned, the others right-aligned; `n/a` dimmed.
+    /// Cells come from the input (intent names, utterances, dimension values): each is shown
+    /// escaped and cut to `TerminalText.cellWidth` characters.
     static func grid(_ headers: [String], _ rows: [[String]], style: Style, indent: Int = 2) -> String {
+        // A path (`A > B > C`) is cut step by step, so paths of ordinary steps stay whole.
+        func cell(_ c: String) -> String {
+            c.contains(" > ") ? c.split(separator: " > ", omittingEmptySubsequences: false).map { TerminalText.cell(String($0)) }.joined(separator: " > ") : TerminalText.cell(c)
+        }
+        let headers = headers.map(cell)
+        let rows = rows.map { $0.map(cell) }
         var widths = headers.map(\.count)
         for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
         let pad = String(repeating: " ", count: indent)

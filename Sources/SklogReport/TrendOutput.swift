@@ -1,3 +1,4 @@
+import SklogIO
 import SklogAnalysis
 import SklogRecords
 
@@ -52,7 +53,9 @@ public enum TrendOutput {
         return left ? s + String(repeating: " ", count: w - n) : String(repeating: " ", count: w - n) + s
     }
 
+    /// Cells from the input (intent names) are shown escaped and cut (`TerminalText.cell`).
     static func table(_ header: [String], _ rows: [[String]]) -> String {
+        let rows = rows.map { $0.map { TerminalText.cell($0) } }
         var widths = header.map(\.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         var out = ""

@@ -184,8 +184,7 @@ public final class FrictionWriter {
 
     /// With --redact: utterances masked, slot values masked in signatures.
     public static func maskedSignature(_ sig: String?) -> String? {
-        guard let sig, let p = sig.firstIndex(of: "(") else { return sig }
-        return sig[..<p] + "(***)"
+        sig.map { Redactor.maskSignature($0) }
     }
 
     /// The CSV header row (NDJSON has none); `write` adds it before the first row by itself.
@@ -345,9 +344,10 @@ public struct FrictionSummary {
         return s
     }
 
+    /// The text of a row of the human table, with control characters shown escaped.
     func display(_ g: Group, redact: Bool) -> String {
-        if redact { return g.isUtterance ? "\"***\"" : (FrictionWriter.maskedSignature(g.text) ?? "") }
-        return g.isUtterance ? "\"\(g.text)\"" : g.text
+        if redact { return g.isUtterance ? "\"***\"" : TerminalText.safe(FrictionWriter.maskedSignature(g.text) ?? "") }
+        return TerminalText.safe(g.isUtterance ? "\"\(g.text)\"" : g.text)
     }
 
     /// The JSON document (schema `sklog.friction-summary/1`).

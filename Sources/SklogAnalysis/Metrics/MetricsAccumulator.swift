@@ -478,21 +478,8 @@ public final class MetricsAccumulator {
         return ev.utterance ?? ev.signature ?? ev.intent ?? "LaunchRequest"
     }
 
-    /// `PlayIntent(song=yesterday, artist=x)` -> `PlayIntent(song=***, artist=***)`.
-    public static func maskSignature(_ s: String) -> String {
-        guard let open = s.firstIndex(of: "("), s.hasSuffix(")") else { return s }
-        let name = s[..<open]
-        let inner = s[s.index(after: open)..<s.index(before: s.endIndex)]
-        if inner.isEmpty { return s }
-        let slots = inner.split(separator: ",", omittingEmptySubsequences: false).compactMap { part -> String? in
-            let p = part.drop { $0 == " " }
-            guard let eq = p.firstIndex(of: "=") else { return nil }
-            let slotName = p[..<eq]
-            guard !slotName.isEmpty, slotName.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }) else { return nil }
-            return "\(slotName)=***"
-        }
-        return "\(name)(\(slots.joined(separator: ", ")))"
-    }
+    /// The one mask of `--redact` (`Redactor.maskSignature`).
+    public static func maskSignature(_ s: String) -> String { Redactor.maskSignature(s) }
 
     // MARK: Merging
 

@@ -1,3 +1,4 @@
+import SklogIO
 import SklogRecords
 
 /// Interaction paths (SPEC 6 "Interaction path"): a session's steps are its turns in order —
@@ -187,33 +188,36 @@ public enum PathsReport {
         }
     }
 
+    /// A step name as a cell of the human table: escaped, cut to `TerminalText.cellWidth`.
+    static func cell(_ x: String) -> String { TerminalText.cell(x) }
+
     public static func table(_ p: PathStats, top: Int) -> String {
         var s = "Interaction paths: \(p.totalSessions) session\(p.totalSessions == 1 ? "" : "s"), \(p.totalCustomers) customer\(p.totalCustomers == 1 ? "" : "s")\n"
         if !p.funnel.isEmpty {
             let steps = p.funnelSteps()
-            let w = max(20, steps.map(\.step.count).max() ?? 0)
+            let w = max(20, steps.map { cell($0.step).count }.max() ?? 0)
             s += "\nFunnel\n" + pad("step", w) + pad("sessions", 10, right: true) + pad("customers", 11, right: true)
                 + pad("conversion", 12, right: true) + pad("overall", 10, right: true) + "\n"
             for f in steps {
-                s += pad(f.step, w) + pad(String(f.sessions), 10, right: true) + pad(String(f.customers), 11, right: true)
+                s += pad(cell(f.step), w) + pad(String(f.sessions), 10, right: true) + pad(String(f.customers), 11, right: true)
                     + pad(pct(f.conversion), 12, right: true) + pad(pct(f.overall), 10, right: true) + "\n"
             }
             return s
         }
         let tr = p.transitions()
-        let wf = max(12, tr.map(\.from.count).max() ?? 0), wt = max(12, tr.map(\.to.count).max() ?? 0)
-        s += "\nTransitions" + (p.from.map { " from \($0)" } ?? "") + "\n"
+        let wf = max(12, tr.map { cell($0.from).count }.max() ?? 0), wt = max(12, tr.map { cell($0.to).count }.max() ?? 0)
+        s += "\nTransitions" + (p.from.map { " from \(cell($0))" } ?? "") + "\n"
         s += pad("from", wf + 2) + pad("to", wt) + pad("sessions", 10, right: true) + pad("customers", 11, right: true) + pad("share", 10, right: true) + "\n"
         for t in tr {
-            s += pad(t.from, wf + 2) + pad(t.to, wt) + pad(String(t.pathSessions), 10, right: true)
+            s += pad(cell(t.from), wf + 2) + pad(cell(t.to), wt) + pad(String(t.pathSessions), 10, right: true)
                 + pad(String(t.pathCustomers), 11, right: true) + pad(pct(t.pathShare), 10, right: true) + "\n"
         }
         let tp = p.topPaths(top)
-        s += "\nTop paths (first \(p.maxSteps) steps" + (p.from.map { ", from \($0)" } ?? "") + ")\n"
+        s += "\nTop paths (first \(p.maxSteps) steps" + (p.from.map { ", from \(cell($0))" } ?? "") + ")\n"
         s += pad("sessions", 8, right: true) + pad("customers", 11, right: true) + pad("share", 9, right: true) + "  path\n"
         for x in tp {
             s += pad(String(x.sessions), 8, right: true) + pad(String(x.customers), 11, right: true) + pad(pct(x.share), 9, right: true)
-                + "  " + x.steps.joined(separator: " > ") + "\n"
+                + "  " + x.steps.map(cell).joined(separator: " > ") + "\n"
         }
         return s
     }
@@ -300,7 +304,8 @@ public enum PathsReport {
         var s = ""
         if dot {
             func q(_ x: String) -> String {
-                "\"" + x.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: " ") + "\""
+                let x = TerminalText.cell(x.replacingAll("\n", with: " "), width: 200)
+                return "\"" + x.replacingAll("\\", with: "\\\\").replacingAll("\"", with: "\\\"").replacingAll("\n", with: " ") + "\""
             }
             s += "digraph paths {\n  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=10];\n"
             for (i, n) in nodes.enumerated() { s += "  n\(i) [label=\(q(n))];\n" }
@@ -310,6 +315,7 @@ public enum PathsReport {
             s += "}\n"
         } else {
             func q(_ x: String) -> String {
+                let x = TerminalText.cell(x.replacingAll("\n", with: " "), width: 200)
                 var r = ""
                 for c in x {
                     switch c {

@@ -254,7 +254,8 @@ struct JSONBytes {
         }
     }
 
-    /// No byte needs escaping: no control character, quote or backslash (8 bytes at a time).
+    /// No byte needs escaping: no control character (C0, DEL, C1), quote or backslash (8 bytes
+    /// at a time).
     @inline(__always)
     static func isPlain(_ b: UnsafeRawBufferPointer) -> Bool {
         let n = b.count
@@ -263,9 +264,11 @@ struct JSONBytes {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= n {
             let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let q = w ^ (0x22 &* ones), bs = w ^ (0x5c &* ones)
-            // Zero bytes of q or bs, or bytes below 0x20 (may report false positives, never misses).
+            let q = w ^ (0x22 &* ones), bs = w ^ (0x5c &* ones), del = w ^ (0x7f &* ones), c2 = w ^ (0xc2 &* ones)
+            // Zero bytes of q, bs, del or c2 (DEL, and 0xC2 which leads the C1 controls), or bytes
+            // below 0x20 (may report false positives, never misses).
             let hit = ((q &- ones) & ~q) | ((bs &- ones) & ~bs) | ((w &- 0x20 &* ones) & ~w)
+                | ((del &- ones) & ~del) | ((c2 &- ones) & ~c2)
             if hit & highs != 0 { return slowPlain(b, from: i) }
             i += 8
         }
@@ -276,7 +279,7 @@ struct JSONBytes {
         var i = from
         while i < b.count {
             let c = b[i]
-            if c < 0x20 || c == 0x22 || c == 0x5c { return false }
+            if c < 0x20 || c == 0x22 || c == 0x5c || c == 0x7f || c == 0xc2 { return false }
             i += 1
         }
         return true

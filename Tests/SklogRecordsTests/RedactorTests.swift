@@ -1,0 +1,45 @@
+import Testing
+@testable import SklogRecords
+
+/// The `Redactor`'s rules, checked on hand-written values (docs/design.md, "Terminal safety,
+/// redaction").
+@Suite struct RedactorTests {
+    @Test func personalAlexaIDsAreFoundAnywhereInAString() {
+        for s in ["amzn1.ask.account.X", "amzn1.ask.device.Y", "amzn1.echo-api.session.Z", "amzn1.ask.person.P",
+                  "amzn1.account.A", "call amzn1.ask.account.Q now"] {
+            #expect(Redactor.holdsAlexaID(s), "\(s)")
+        }
+        for s in ["amzn1.ask.skill.S", "amzn1.echo-api.request.R", "amzn1.adg.product.P", "amzn1", "plain"] {
+            #expect(!Redactor.holdsAlexaID(s), "\(s)")
+        }
+        #expect(Redactor.holdsAlexaID("amzn1.ask.skill.S then amzn1.ask.account.X"))
+    }
+
+    @Test func codesAreKeptAndWordsMasked() {
+        for s in ["HUB", "RECTANGLE", "1.0", "2024.2", "https://api.amazonalexa.com", "2026-11-02T00:07:14Z", ""] {
+            #expect(Redactor.looksLikeCode(Array(s.utf8)), "\(s)")
+        }
+        for s in ["trivia", "Alice", "call mom", "ask-node/2.14.0 Node/v20.11.1", String(repeating: "A", count: 33)] {
+            #expect(!Redactor.looksLikeCode(Array(s.utf8)), "\(s)")
+        }
+    }
+
+    @Test func oneSignatureMask() {
+        #expect(Redactor.maskSignature("PlayIntent(song=yesterday, artist=x)") == "PlayIntent(song=***, artist=***)")
+        #expect(Redactor.maskSignature("PlayIntent") == "PlayIntent")
+        #expect(Redactor.maskSignature("LaunchRequest") == "LaunchRequest")
+    }
+
+    @Test func nestedUnknownFieldsAreRedacted() throws {
+        let line = #"{"ts":"2026-11-24T10:00:00.000Z","messageId":"amzn1.echo-api.request.1","userId":"amzn1.ask.account.U","x":{"a":[{"id":"amzn1.ask.device.D"},"free text here",3,true,null,"HUB"]},"state":{"who":"amzn1.ask.person.P"}}"#
+        let r = try parse(line)
+        let out = OutputCapture()
+        try RecordWriter(format: .ndjson, out: out.buffer, inputNames: [], redact: true).write(r)
+        let text = out.text()
+        let dev = Redactor.token("amzn1.ask.device.D"), person = Redactor.token("amzn1.ask.person.P")
+        #expect(text.contains(#""x":{"a":[{"id":"\#(dev)"},"***",3,true,null,"HUB"]}"#))
+        #expect(text.contains(#""state":{"who":"\#(person)"}"#))
+        #expect(text.contains(#""messageId":"amzn1.echo-api.request.1""#))
+        #expect(!text.contains("amzn1.ask."))
+    }
+}
