@@ -51,7 +51,7 @@ public struct Accounting: Sendable {
             s += " (\(duplicatesDiffering) with a request different from the record kept, first: \(firstDifferingDuplicate ?? "?"))"
         }
         s += ", \(late) late"
-        if releasedEarly > 0 { s += " (\(releasedEarly) released early: more than \(RecordStream.holdLimit) records within --max-delay)" }
+        if releasedEarly > 0 { s += " (\(releasedEarly) released early: the reorder window was full)" }
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
         if outcomesFromErrorsAlone > 0 {
             s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
