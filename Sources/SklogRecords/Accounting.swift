@@ -12,6 +12,10 @@ public struct Accounting: Sendable {
     public var duplicatesDiffering = 0
     public var firstDifferingDuplicate: String? = nil
     public var late = 0
+    /// Records released from the reorder window before a record `--max-delay` later was read,
+    /// because the window held `RecordStream.holdLimit` records (a flood within one stretch of
+    /// `--max-delay`): a record arriving after them more out of order is then late.
+    public var releasedEarly = 0
     /// Parsed records dropped by --since/--until/--stage/--locale/--skill.
     public var filteredOut = 0
     /// Damage to compressed data or reads: (file, message).
@@ -28,7 +32,7 @@ public struct Accounting: Sendable {
     public mutating func merge(_ o: Accounting) {
         files += o.files; bytesRead += o.bytesRead; bytesDecoded += o.bytesDecoded; parsed += o.parsed
         for (k, v) in o.rejected { rejected[k, default: 0] += v }
-        duplicates += o.duplicates; late += o.late; filteredOut += o.filteredOut; damage += o.damage
+        duplicates += o.duplicates; late += o.late; releasedEarly += o.releasedEarly; filteredOut += o.filteredOut; damage += o.damage
         outcomesFromErrorsAlone += o.outcomesFromErrorsAlone
         duplicatesDiffering += o.duplicatesDiffering
         if firstDifferingDuplicate == nil { firstDifferingDuplicate = o.firstDifferingDuplicate }
@@ -47,6 +51,7 @@ public struct Accounting: Sendable {
             s += " (\(duplicatesDiffering) with a request different from the record kept, first: \(firstDifferingDuplicate ?? "?"))"
         }
         s += ", \(late) late"
+        if releasedEarly > 0 { s += " (\(releasedEarly) released early: the reorder window was full)" }
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
         if outcomesFromErrorsAlone > 0 {
             s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
@@ -80,6 +85,7 @@ public struct Accounting: Sendable {
             b.string("firstDifferingDuplicate", firstDifferingDuplicate)
         }
         b.number("late", Int64(late))
+        if releasedEarly > 0 { b.number("releasedEarly", Int64(releasedEarly)) }
         b.number("filteredOut", Int64(filteredOut))
         b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")
         if outcomesFromErrorsAlone > 0 { b.number("outcomesFromErrorsAlone", Int64(outcomesFromErrorsAlone)) }

@@ -94,14 +94,23 @@ final class InputState: RecordSink {
             else if head >= 64 && head * 2 >= pending.count { pending.removeFirst(head); head = 0 }
         }
         let r = slots.base + Int(k)
+        stream.held -= 1
+        if !eof && r.pointee.ts > maxSeen &- stream.options.maxDelayMs { stream.accounting.releasedEarly += 1 }
         if r.pointee.ts < lastReleased { r.pointee.tsBeforeLastRelease = true } else { lastReleased = r.pointee.ts }
         return k
+    }
+
+    /// Whether the earliest pending record can be released: a record `--max-delay` later has
+    /// been read, or the input ended, or the windows hold `holdLimit` records (released early).
+    @inline(__always)
+    private func headReleasable(_ delay: Int64) -> Bool {
+        hasHead && (eof || headTs <= maxSeen &- delay || stream.held >= stream.holdLimit)
     }
 
     /// Parses lines until the earliest pending record can be released, or the input ends.
     func fill() throws {
         let delay = stream.options.maxDelayMs
-        while !(hasHead && (eof || headTs <= maxSeen &- delay)) {
+        while !headReleasable(delay) {
             if eof { return }
             try parseSomeLines()
         }
@@ -137,7 +146,7 @@ final class InputState: RecordSink {
         let c = chunk!
         let bytes = c.bytes
         if let p = preparsed {
-            while preIndex < p.items.count && !(hasHead && headTs <= maxSeen &- delay) {
+            while preIndex < p.items.count && !headReleasable(delay) {
                 let item = p.items[preIndex]
                 preIndex += 1
                 lineNumber += 1
@@ -156,7 +165,7 @@ final class InputState: RecordSink {
             return
         }
         let base = bytes.baseAddress!
-        while pos < c.count && !(hasHead && headTs <= maxSeen &- delay) {
+        while pos < c.count && !headReleasable(delay) {
             let (start, e, next) = PreparsedLines.nextLine(base, pos, c.count)
             pos = next
             lineNumber += 1
@@ -241,11 +250,30 @@ final class InputState: RecordSink {
             farJumps = 0
         }
         // Records mostly arrive in order: those are appended; the others go to the heap.
-        if head >= pending.count || !RecordOrder.before(r, slots.base + Int(pending[pending.count - 1])) {
+        if head >= pending.count {
             pending.append(k)
         } else {
-            stragglers.push(k)
+            let last = slots.base + Int(pending[pending.count - 1])
+            if RecordOrder.before(r, last) {
+                stragglers.push(k)
+            } else if ts == last.pointee.ts && Self.identical(r, last) {
+                // An exact copy of a record still held (a line repeated): a duplicate whatever
+                // follows, dropped now rather than held (a repeated line costs no memory).
+                slots.release(k)
+                stream.accounting.duplicates += 1
+                return
+            } else {
+                pending.append(k)
+            }
         }
+        stream.held += 1
+    }
+
+    /// Same message ID and same line bytes (and time, checked by the caller).
+    @inline(__always)
+    static func identical(_ a: UnsafeMutablePointer<Record>, _ b: UnsafeMutablePointer<Record>) -> Bool {
+        let sameId = a.pointee.withBytes(a.pointee.messageId) { x in b.pointee.withBytes(b.pointee.messageId) { y in RecordOrder.compareBytes(x, y) == 0 } }
+        return sameId && a.pointee.withLine { x in b.pointee.withLine { y in RecordOrder.compareBytes(x, y) == 0 } }
     }
 
     func reject(_ reason: RejectReason, line: Int64, text: UnsafeRawBufferPointer, detail: String?) {

@@ -55,6 +55,14 @@ public final class RecordStream {
     private let stageBytes: [UInt8]?, localeBytes: [UInt8]?, skillBytes: [UInt8]?
     private let productTypes: [UInt64: [UInt8]]
     let totalSize: Int64?
+    /// Records held in the reorder windows of all inputs (parsed, not yet released).
+    @exclusivity(unchecked) var held = 0
+    /// At most this many records are held at once: beyond it, each input releases its earliest
+    /// record without waiting for one `--max-delay` later (counted as released early), so that a
+    /// flood of records within one stretch of `--max-delay` costs bounded memory. About 400 bytes
+    /// a record plus its line: ~1 GB at the limit. (SKLOG_HOLD_LIMIT overrides it, for tests.)
+    public static let holdLimit: Int = getenv("SKLOG_HOLD_LIMIT").flatMap { Int(String(cString: $0)) }.map { max(1, $0) } ?? 1_000_000
+    let holdLimit = RecordStream.holdLimit
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options

@@ -118,6 +118,9 @@ enum PeriodChange {
         let labels = d.trend.periods.map { HTMLReport.periodLabel($0.start, d.trend.options.period) }
         guard labels.count >= 2, let vals = all.values[card.key] else { return "" }
         let i = labels.count - 1
+        // The period before the last one is not listed (a long gap left out): nothing to compare with.
+        let ps = d.trend.periods
+        if d.trend.options.period.next(ps[i - 1].start) != ps[i].start { return html(card, label: labels[i], now: vals[i], before: nil, period: d.trend.options.period.rawValue) }
         return html(card, label: labels[i], now: vals[i], before: vals[i - 1], period: d.trend.options.period.rawValue)
     }
 

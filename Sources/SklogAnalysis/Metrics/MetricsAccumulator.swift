@@ -19,6 +19,55 @@ public struct MetricsOptions: Sendable, Equatable {
         @inlinable public func start(_ ts: Int64) -> Int64 {
             self == .week ? Timestamp.weekStart(ts) : Timestamp.floorDiv(ts, milliseconds) * milliseconds
         }
+
+        /// Start of the period after the one starting at `start`.
+        public func next(_ start: Int64) -> Int64 { start + milliseconds }
+
+        /// How many periods lie strictly between the periods starting at `a` and `b` (a < b).
+        public func between(_ a: Int64, _ b: Int64) -> Int64 { (b - a) / milliseconds - 1 }
+
+        /// Most empty periods listed between periods with records, whatever the input holds
+        /// (more are listed when there are more periods with records).
+        public static let emptyBudget = 10_000
+
+        /// The period starts listed for an input whose records fall in the periods starting at
+        /// `starts` (ascending, distinct): those, plus the empty periods between them when they
+        /// are at most `max(emptyBudget, starts.count)`. Beyond that, empty stretches ("gaps")
+        /// are listed whole, shortest first (earlier first among equal ones), while the total
+        /// stays within that number; the other gaps are left out. So the list never grows with
+        /// the span of time between records (one record dated 9999 next to one from 2026 gives
+        /// two periods), and is what it always was when the span is reasonable.
+        public func listed(_ starts: [Int64]) -> [Int64] {
+            guard starts.count > 1 else { return starts }
+            let budget = Int64(Swift.max(Self.emptyBudget, starts.count))
+            var gaps: [Int64] = []
+            gaps.reserveCapacity(starts.count - 1)
+            var total: Int64 = 0
+            for i in 1..<starts.count {
+                let g = between(starts[i - 1], starts[i])
+                gaps.append(g)
+                total += g
+            }
+            var fill = [Bool](repeating: true, count: gaps.count)
+            if total > budget {
+                fill = [Bool](repeating: false, count: gaps.count)
+                var used: Int64 = 0
+                for i in gaps.indices.sorted(by: { (gaps[$0], $0) < (gaps[$1], $1) }) {
+                    guard used + gaps[i] <= budget else { break }
+                    used += gaps[i]
+                    fill[i] = true
+                }
+            }
+            var out: [Int64] = [starts[0]]
+            for i in gaps.indices {
+                if fill[i] {
+                    var s = next(starts[i])
+                    while s < starts[i + 1] { out.append(s); s = next(s) }
+                }
+                out.append(starts[i + 1])
+            }
+            return out
+        }
     }
 
     public enum Dimension: String, CaseIterable, Sendable {

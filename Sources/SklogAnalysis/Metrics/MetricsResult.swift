@@ -117,15 +117,17 @@ extension MetricsAccumulator {
         let ev = Evaluator(acc: self, w: w)
         let hasRecords = minTs <= maxTs
 
-        // Buckets: every period between the first and the last record, empty ones included.
+        // Buckets: the periods with records, and the empty periods between them within a
+        // budget (`Period.listed`): never one per period of the span.
         var out: [MetricsBucket] = []
         if let p = options.period, hasRecords {
             var running: Int64 = 0
             var runningDims = Array(repeating: [UInt64: Int64](), count: options.by.count)
-            var s = p.start(minTs)
-            let last = p.start(maxTs)
+            var starts = Set(buckets.keys)
+            starts.insert(p.start(minTs))
+            starts.insert(p.start(maxTs))
             let empty = MetricsCell()
-            while s <= last {
+            for s in p.listed(starts.sorted()) {
                 let b = buckets[s]
                 let cell = b?.main ?? empty
                 let net = cell[.paidStarts] - cell[.paidEnds]
@@ -146,7 +148,6 @@ extension MetricsAccumulator {
                     dims.append(MetricsDimension(name: dim.rawValue, values: values))
                 }
                 out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims))
-                s = p == .week ? s + 604_800_000 : s + p.milliseconds
             }
         }
         var totalDims: [MetricsDimension] = []

@@ -105,7 +105,15 @@ public enum Trend {
         var periods: [TrendPeriod] = []
         var prevValues: [Double?]? = nil
         var prevIntents: [String: IntentRates] = [:]
+        var prevStart: Int64? = nil
         for b in r.buckets {
+            // After empty periods that are not listed (a long gap, `Period.listed`), the
+            // previous period is not shown: nothing to compare with.
+            if let s = prevStart, let p = MetricsOptions.Period(rawValue: r.period ?? ""), p.next(s) != (b.start ?? 0) {
+                prevValues = nil
+                prevIntents = [:]
+            }
+            prevStart = b.start
             let values = TrendMetric.all.map { $0.value(in: b.metrics) }
             var change: [Double?] = Array(repeating: nil, count: values.count)
             var rel: [Double?] = Array(repeating: nil, count: values.count)
