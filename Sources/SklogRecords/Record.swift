@@ -165,21 +165,15 @@ public struct Record {
     public var isLaunch: Bool { equals(requestType, "LaunchRequest") }
     public var isIntentRequest: Bool { equals(requestType, "IntentRequest") }
     public var isSessionEnded: Bool { equals(requestType, "SessionEndedRequest") }
-    /// A smart home directive: an `Alexa.*` request of a smart home skill (not an event such as
-    /// `Alexa.ChangeReport`, and not a custom skill's `Alexa.Presentation.*` and similar requests,
-    /// nor a smart home skill's OAuth or account-linking records).
-    public var isSmartHomeDirective: Bool {
-        guard hasPrefix(requestType, "Alexa."), !equals(requestType, "Alexa.ChangeReport") else { return false }
-        if skillType.isPresent { return equals(skillType, "smart_home") }
-        return !hasPrefix(requestType, "Alexa.Presentation.") && !hasPrefix(requestType, "Alexa.DataStore.")
-            && !hasPrefix(requestType, "Alexa.Advertisement.") && !equals(requestType, "Alexa.Authorization.Grant")
-    }
+    /// A smart home directive (not an event such as `Alexa.ChangeReport`, nor a custom skill's
+    /// `Alexa.Presentation.*` and similar requests): `RecordKind`'s rule, the one every tool uses.
+    public var isSmartHomeDirective: Bool { RecordKind.classify(self).isDirective }
     /// Turns and smart home directives: what endpoint latency and response are measured over.
     public var isEndpointRequest: Bool { isTurn || isSmartHomeDirective }
     /// Failed: the response was an error or never came.
     public var failed: Bool { outcome == .error || outcome == .noResponse }
-    /// User-initiated: makes a customer (SPEC 5.1).
-    public var isUserInitiated: Bool { isTurn || isSmartHomeDirective || equals(requestType, "FlashBriefing.Play") }
+    /// User-initiated: makes a customer (turns, smart home directives, FlashBriefing.Play).
+    public var isUserInitiated: Bool { RecordKind.classify(self).isUserInitiated }
 }
 
 /// The template of `Record.initializeEmpty`, and where its references lie.
