@@ -87,8 +87,10 @@ public enum SVGChart {
     static func truncated(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
     /// Lines over periods. Missing values break the line.
+    /// `partial`: per label, the input covers that period only in part (a hollow point, dashed
+    /// line to it).
     public static func lines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
-                             width: Int = 680, height: Int = 230) -> String {
+                             width: Int = 680, height: Int = 230, partial: [Bool] = []) -> String {
         let l = 52.0, r = 12.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let maxV = niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
@@ -101,13 +103,10 @@ public enum SVGChart {
             s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
             s += text(l - 6, y(v) + 4, compact(v), anchor: "end", fill: "#6b7280")
         }
-        let step = max(1, Int((Double(n) / 8).rounded(.up)))
-        for i in stride(from: 0, to: n, by: step) {
-            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
-        }
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: compact)
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: compact, partial: partial)
         }
         // Legend.
         var lx = l
@@ -122,20 +121,56 @@ public enum SVGChart {
 
     /// A duration: 50 ms, 1.5 s.
     /// One series as a path (broken where a value is missing) with a dot and tooltip per value.
+    /// A segment touching a partial period is dashed and a partial period's point is hollow.
     static func polyline(_ sr: (name: String, values: [Double?]), labels: [String], color: String,
-                         x: (Int) -> Double, y: (Double) -> Double, value: (Double) -> String) -> String {
+                         x: (Int) -> Double, y: (Double) -> Double, value: (Double) -> String, partial: [Bool] = []) -> String {
+        func isPartial(_ i: Int) -> Bool { i < partial.count && partial[i] }
         var s = ""
-        var d = ""
+        var d = "", dashed = ""
         var pen = false
+        var prev: Int? = nil
         for (i, v) in sr.values.enumerated() {
-            guard let v else { pen = false; continue }
+            guard let v else { pen = false; prev = nil; continue }
+            if let p = prev, let pv = sr.values[p], isPartial(p) || isPartial(i) {
+                dashed += "M" + num(x(p)) + " " + num(y(pv)) + "L" + num(x(i)) + " " + num(y(v))
+            }
+            prev = i
+            if isPartial(i) { pen = false; continue }
             d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
             pen = true
         }
         if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
+        if !dashed.isEmpty { s += "<path class=\"partial\" d=\"\(dashed)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>" }
         for (i, v) in sr.values.enumerated() {
             guard let v else { continue }
-            s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(value(v))"))</title></circle>"
+            let p = isPartial(i)
+            let fill = p ? "#ffffff\" stroke=\"\(color)\" stroke-width=\"1.5\" class=\"partial" : color
+            s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"\(p ? "3" : "2.5")\" fill=\"\(fill)\"><title>\(HTML.escape("\(sr.name) \(labels[i])\(p ? " (partial)" : ""): \(value(v))"))</title></circle>"
+        }
+        return s
+    }
+
+    /// Width of a label at the charts' 11 px font (an estimate; the browser tests measure).
+    static func textWidth(_ s: String) -> Double { Double(s.count) * 6.4 }
+
+    /// The period labels under an x axis (at most about 8, the last period always labelled);
+    /// the first and last are anchored so that they stay inside the chart.
+    static func xLabels(_ labels: [String], x: (Int) -> Double, y: Double, width: Double, size: Double = 11) -> String {
+        let n = labels.count
+        guard n > 0 else { return "" }
+        let step = max(1, Int((Double(n) / 8).rounded(.up)))
+        var shown = Array(stride(from: 0, to: n, by: step))
+        if shown.last != n - 1 {
+            if let l = shown.last, l > 0, x(n - 1) - x(l) < textWidth(labels[l]) + 8 { shown.removeLast() }
+            shown.append(n - 1)
+        }
+        var s = ""
+        for i in shown {
+            let w = textWidth(labels[i]) * size / 11
+            var anchor = "middle", at = x(i)
+            if at + w / 2 > width - 2 { anchor = "end"; at = min(at + w / 2, width - 2) }
+            else if at - w / 2 < 2 { anchor = "start"; at = max(at - w / 2, 2) }
+            s += text(at, y, labels[i], anchor: anchor, fill: "#6b7280", extra: " class=\"xlabel\"" + (size == 11 ? "" : " font-size=\"\(num(size))\""))
         }
         return s
     }
@@ -162,7 +197,7 @@ public enum SVGChart {
     /// Lines on a log axis (latency percentiles: P50 stays readable under a high P99), with each
     /// series' latest value in the legend and a dashed line at it.
     public static func logLines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
-                                width: Int = 680, height: Int = 260) -> String {
+                                width: Int = 680, height: Int = 260, partial: [Bool] = []) -> String {
         let l = 60.0, r = 70.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let all = series.flatMap { $0.values.compactMap { $0 } }.filter { $0 > 0 }
@@ -181,14 +216,11 @@ public enum SVGChart {
             s += text(l - 6, y(v) + 4, duration(v), anchor: "end", fill: "#6b7280", extra: " class=\"tick\" data-value=\"\(num(v))\"")
         }
         s += text(12, t + ph / 2, "log scale", anchor: "middle", fill: "#9ca3af", extra: " font-size=\"10\" transform=\"rotate(-90 12 \(num(t + ph / 2)))\"")
-        let step = max(1, Int((Double(n) / 8).rounded(.up)))
-        for i in stride(from: 0, to: n, by: step) {
-            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
-        }
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
         var legend: [(String, String)] = []
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: duration)
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: duration, partial: partial)
             // The latest value, labelled at the right edge.
             if let (i, v) = sr.values.enumerated().reversed().first(where: { $0.element != nil }).map({ ($0.offset, $0.element!) }) {
                 s += "<line x1=\"\(num(x(i)))\" x2=\"\(num(l + pw + 4))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"\(color)\" stroke-dasharray=\"3 3\"/>"

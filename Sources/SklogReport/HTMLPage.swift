@@ -183,7 +183,26 @@ extension HTMLReport {
         for (var p = lo; p <= hi * 1.0001; p *= 10) for (var i = 0; i < mults.length; i++) if (mults[i] * p <= hi * 1.0001) out.push(mults[i] * p);
         return out;
       }
-      function lines(series, labels, title, log) {
+      function textWidth(s) { return String(s).length * 6.4; }
+      // The same labels as SVGChart.xLabels.
+      function xLabels(labels, x, y, width) {
+        var n = labels.length, s = "", step = Math.max(1, Math.ceil(n / 8)), shown = [];
+        for (var i = 0; i < n; i += step) shown.push(i);
+        if (n && shown[shown.length - 1] !== n - 1) {
+          var l = shown[shown.length - 1];
+          if (l > 0 && x(n - 1) - x(l) < textWidth(labels[l]) + 8) shown.pop();
+          shown.push(n - 1);
+        }
+        shown.forEach(function(i) {
+          var w = textWidth(labels[i]), anchor = "middle", at = x(i);
+          if (at + w / 2 > width - 2) { anchor = "end"; at = Math.min(at + w / 2, width - 2); }
+          else if (at - w / 2 < 2) { anchor = "start"; at = Math.max(at - w / 2, 2); }
+          s += text(at, y, labels[i], anchor, "#6b7280", ' class="xlabel"');
+        });
+        return s;
+      }
+      function lines(series, labels, title, log, partial) {
+        partial = partial || [];
         var width = 680, height = log ? 260 : 230, l = log ? 60 : 52, r = log ? 70 : 12, t = 12, b = 48;
         var pw = width - l - r, ph = height - t - b, all = [];
         series.forEach(function(s) { s.values.forEach(function(v) { if (v !== null && (!log || v > 0)) all.push(v); }); });
@@ -201,16 +220,23 @@ extension HTMLReport {
           s += log ? text(l - 6, y(v) + 4, duration(v), "end", "#6b7280", ' class="tick" data-value="' + n1(v) + '"') : text(l - 6, y(v) + 4, compact(v), "end", "#6b7280");
         });
         if (log) s += text(12, t + ph / 2, "log scale", "middle", "#9ca3af", ' font-size="10" transform="rotate(-90 12 ' + n1(t + ph / 2) + ')"');
-        var step = Math.max(1, Math.ceil(n / 8));
-        for (var i = 0; i < n; i += step) s += text(x(i), t + ph + 14, labels[i], "middle", "#6b7280");
+        s += xLabels(labels, x, t + ph + 14, width);
         var legend = [];
         series.forEach(function(sr, si) {
-          var color = palette[si % palette.length], d = "", pen = false, last = -1;
-          sr.values.forEach(function(v, i) { if (v === null) { pen = false; return; } d += (pen ? "L" : "M") + n1(x(i)) + " " + n1(y(v)); pen = true; last = i; });
+          var color = palette[si % palette.length], d = "", dashed = "", pen = false, prev = -1, last = -1;
+          sr.values.forEach(function(v, i) {
+            if (v === null) { pen = false; prev = -1; return; }
+            if (prev >= 0 && (partial[prev] || partial[i])) dashed += "M" + n1(x(prev)) + " " + n1(y(sr.values[prev])) + "L" + n1(x(i)) + " " + n1(y(v));
+            prev = i; last = i;
+            if (partial[i]) { pen = false; return; }
+            d += (pen ? "L" : "M") + n1(x(i)) + " " + n1(y(v)); pen = true;
+          });
           if (d) s += '<path d="' + d + '" fill="none" stroke="' + color + '" stroke-width="2"/>';
+          if (dashed) s += '<path class="partial" d="' + dashed + '" fill="none" stroke="' + color + '" stroke-width="1.5" stroke-dasharray="4 3"/>';
           sr.values.forEach(function(v, i) {
             if (v === null) return;
-            s += '<circle cx="' + n1(x(i)) + '" cy="' + n1(y(v)) + '" r="2.5" fill="' + color + '"><title>' + esc(sr.name + " " + labels[i] + ": " + (log ? duration(v) : compact(v))) + '</title></circle>';
+            var p = !!partial[i], fill = p ? '#ffffff" stroke="' + color + '" stroke-width="1.5" class="partial' : color;
+            s += '<circle cx="' + n1(x(i)) + '" cy="' + n1(y(v)) + '" r="' + (p ? "3" : "2.5") + '" fill="' + fill + '"><title>' + esc(sr.name + " " + labels[i] + (p ? " (partial)" : "") + ": " + (log ? duration(v) : compact(v))) + '</title></circle>';
           });
           if (log && last >= 0) {
             var v = sr.values[last];
@@ -297,7 +323,7 @@ extension HTMLReport {
           cap.textContent = note ? "filtered: " + note : "";
         }
         filter.charts.forEach(function(c) {
-          put(c.id, lines(c.series.map(function(s) { return {name: s[1], values: v[s[0]].slice(a, b + 1)}; }), labels, c.title, c.log));
+          put(c.id, lines(c.series.map(function(s) { return {name: s[1], values: v[s[0]].slice(a, b + 1)}; }), labels, c.title, c.log, (filter.partial || []).slice(a, b + 1)));
         });
         put("outcomes", stacked(outcomes.map(function(o) { return {label: o[0], value: sum(v[o[1]], a, b), color: o[2]}; }), "Session outcomes"));
         var turns = sum(v.totalUtterances, a, b);
@@ -312,8 +338,14 @@ extension HTMLReport {
           var card = filter.cards[label], old = cards[i].querySelector(".delta");
           if (old) old.remove();
           if (filter.labels.length < 2) continue;
-          var k = Math.max(b, 1), vals = v[card.key];
-          cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k], vals[k], vals[k - 1]));
+          // The latest complete period of the range compared with the complete one before it
+          // (as PeriodChange.line); else the latest complete one, or the last, unchanged.
+          var vals = v[card.key], part = filter.partial || [], cmp = filter.compared || [], k = -1;
+          for (var j = b; j >= Math.max(a, 1); j--) if (cmp[j]) { k = j; break; }
+          if (k >= 0) { cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k], vals[k], vals[k - 1])); continue; }
+          for (j = b; j >= a; j--) if (!part[j]) { k = j; break; }
+          if (k < 0) k = b;
+          cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k] + (part[k] ? " (partial)" : ""), vals[k], null));
         }
         check();
       }

@@ -33,11 +33,12 @@ public enum HTMLReport {
         ]
         sections.append(ReportSection(id: "summary", title: "Summary", html: cards(summary, deltas: { label in
             PeriodChange.cards[label].map { PeriodChange.line($0, segments[0], d) } ?? ""
-        })))
+        }) + PeriodChange.note(d)))
 
         // MARK: Trends
         let periods = d.trend.periods
         let labels = periods.map { periodLabel($0.start, d.trend.options.period) }
+        let partial = periods.map(\.partial)
         func series(_ name: String) -> [Double?] {
             let i = TrendMetric.all.firstIndex { $0.name == name }!
             return periods.map { $0.values[i] }
@@ -61,15 +62,17 @@ public enum HTMLReport {
         for t in trendCharts {
             let ss = t.series.map { (name: $0.1, values: series($0.0)) }
             let c = ReportChart(id: t.id, title: t.title,
-                                svg: t.log ? SVGChart.logLines(ss, labels: labels, title: t.title) : SVGChart.lines(ss, labels: labels, title: t.title),
+                                svg: t.log ? SVGChart.logLines(ss, labels: labels, title: t.title, partial: partial)
+                                           : SVGChart.lines(ss, labels: labels, title: t.title, partial: partial),
                                 csv: trendCSV(t.series.map(\.0)))
             charts.append(c)
             trends += figure(c)
         }
         trends += "</div>"
-        if let last = periods.last, periods.count > 1 {
-            trends += "<h3>Top movers in \(HTML.escape(labels.last!)) vs the previous \(d.trend.options.period.rawValue)</h3>"
-            trends += "<p class=\"note\">Intents with at least \(d.trend.options.minCount) turns in both periods whose rate rose most (per 100 turns of the intent).</p><div class=\"grid\">"
+        if let li = d.trend.latestCompared {
+            let last = periods[li]
+            trends += "<h3>Top movers in \(HTML.escape(labels[li])) vs the previous \(d.trend.options.period.rawValue)</h3>"
+            trends += "<p class=\"note\">The latest complete \(d.trend.options.period.rawValue) with the one before (partial periods are not compared). Intents with at least \(d.trend.options.minCount) turns in both periods whose rate rose most (per 100 turns of the intent).</p><div class=\"grid\">"
             for (title, list) in [("Failure rate", last.failureMovers), ("Friction rate", last.frictionMovers)] {
                 trends += "<div><h4>\(title)</h4>"
                 trends += table(["intent", "before", "now", "change", "turns"], list.map { m in

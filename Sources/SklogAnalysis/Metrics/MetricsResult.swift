@@ -95,6 +95,9 @@ public struct MetricsBucket: Sendable {
     public var start: Int64?
     public var metrics: MetricSet
     public var dimensions: [MetricsDimension]
+    /// The input covers this period only in part: its first record is after the period's start,
+    /// or its last record is before the period's last millisecond (`Period.isPartial`).
+    public var partial: Bool = false
 }
 
 /// Everything a metrics run reports.
@@ -147,7 +150,7 @@ extension MetricsAccumulator {
                     values.sort { utf8Precedes($0.value, $1.value) }
                     dims.append(MetricsDimension(name: dim.rawValue, values: values))
                 }
-                out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims))
+                out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims, partial: p.isPartial(s, from: minTs, to: maxTs)))
             }
         }
         var totalDims: [MetricsDimension] = []
