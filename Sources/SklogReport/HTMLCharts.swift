@@ -119,6 +119,50 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// What a dual-axis chart's lines measure (the left axis).
+    public enum LineUnit: Sendable { case ms, percent }
+
+    /// Lines over periods on the left axis (milliseconds, or a percentage from 0 to 100) with the
+    /// request volume as columns on a right axis: the console's operational charts. A missing value
+    /// breaks a line; a partial period's points are hollow.
+    public static func dualAxis(_ series: [(name: String, values: [Double?])], unit: LineUnit, volume: [Double], labels: [String],
+                                title: String, partial: [Bool] = [], width: Int = 680, height: Int = 240) -> String {
+        let l = 56.0, r = 56.0, t = 12.0, b = 48.0
+        let pw = Double(width) - l - r, ph = Double(height) - t - b
+        let maxV = unit == .percent ? 100 : niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        let maxR = niceCeil(volume.max() ?? 1)
+        let n = labels.count
+        let slot = pw / Double(max(n, 1))
+        // Points sit in the middle of their column.
+        func x(_ i: Int) -> Double { l + slot * (Double(i) + 0.5) }
+        func y(_ v: Double) -> Double { t + ph - ph * min(v, maxV) / maxV }
+        func yr(_ v: Double) -> Double { t + ph - ph * v / maxR }
+        let fmt: (Double) -> String = unit == .percent ? { MetricNumber.decimal($0, places: 1) + "%" } : duration
+        var s = open(width, height, title)
+        for k in 0...4 {
+            let v = maxV * Double(k) / 4
+            s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
+            s += text(l - 6, y(v) + 4, unit == .percent ? MetricNumber.decimal(v, places: 0) + "%" : duration(v), anchor: "end", fill: "#6b7280", extra: " class=\"tick\"")
+            s += text(l + pw + 6, yr(maxR * Double(k) / 4) + 4, compact(maxR * Double(k) / 4), fill: "#94a3b8", extra: " class=\"tick right\"")
+        }
+        for (i, v) in volume.enumerated() where v > 0 {
+            let h = ph * v / maxR
+            s += "<rect class=\"volume\" x=\"\(num(l + slot * Double(i) + slot * 0.15))\" y=\"\(num(t + ph - h))\" width=\"\(num(slot * 0.7))\" height=\"\(num(h))\" fill=\"#cbd5e1\" opacity=\"0.7\"><title>\(HTML.escape("requests \(labels[i]): \(TrendOutput.grouped(Int64(v)))"))</title></rect>"
+        }
+        s += text(Double(width) - 8, t + ph / 2, "requests", anchor: "middle", fill: "#94a3b8", extra: " font-size=\"10\" transform=\"rotate(90 \(num(Double(width) - 8)) \(num(t + ph / 2)))\"")
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
+        for (si, sr) in series.enumerated() {
+            s += polyline(sr, labels: labels, color: palette[si % palette.count], x: x, y: y, value: fmt, partial: partial)
+        }
+        var lx = l
+        for (name, color) in series.enumerated().map({ ($0.element.name, palette[$0.offset % palette.count]) }) + [("requests (right axis)", "#cbd5e1")] {
+            s += "<rect x=\"\(num(lx))\" y=\"\(num(Double(height) - 16))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            s += text(lx + 14, Double(height) - 7, name)
+            lx += 24 + textWidth(name)
+        }
+        return s + "</svg>"
+    }
+
     /// A duration: 50 ms, 1.5 s.
     /// One series as a path (broken where a value is missing) with a dot and tooltip per value.
     /// A segment touching a partial period is dashed and a partial period's point is hollow.
@@ -244,7 +288,8 @@ public enum SVGChart {
                             labelWidth: Int = 250, color: String = palette[0]) -> String {
         let rowH = 22.0, t = 6.0
         let height = Int(t * 2 + rowH * Double(max(items.count, 1)))
-        let l = Double(labelWidth), r = 70.0
+        // Room on the right for the longest value text, so that none is cut at the edge.
+        let l = Double(labelWidth), r = max(70.0, (items.map { textWidth($0.text) }.max() ?? 0) + 14)
         let pw = Double(width) - l - r
         let maxV = max(items.map(\.value).max() ?? 1, 1e-9)
         var s = open(width, height, title)
@@ -296,8 +341,10 @@ public enum SVGChart {
     }
 
     /// A heatmap: rows × columns of shares (0…1, nil = not yet observable).
+    /// `partial[i][j]`: the cell's week is covered by the input only in part (its share is drawn
+    /// with a `*` and a dashed outline: customers may still come back that week).
     public static func heatmap(rows: [String], columns: [String], shares: [[Double?]], counts: [[Int64?]], title: String,
-                               cell: Int = 44) -> String {
+                               cell: Int = 44, partial: [[Bool]] = []) -> String {
         let l = 90.0, t = 22.0
         let width = Int(l) + cell * columns.count + 10
         let height = Int(t) + 20 * rows.count + 10
@@ -318,9 +365,10 @@ public enum SVGChart {
                 let k = max(0, min(1, v))
                 let rr = Int(255 - (255 - 37) * k), gg = Int(255 - (255 - 99) * k), bb = Int(255 - (255 - 235) * k)
                 let fill = "rgb(\(rr),\(gg),\(bb))"
-                s += "<g><title>\(HTML.escape("cohort \(rname), week \(columns[j]): \(counts[i][j].map(String.init) ?? "n/a") customers, \(MetricNumber.decimal(v * 100, places: 1))%"))</title>"
-                s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"\(fill)\"/>"
-                s += text(x + Double(cell) / 2, y + 14, MetricNumber.decimal(v * 100, places: 0) + "%", anchor: "middle",
+                let p = i < partial.count && j < partial[i].count && partial[i][j]
+                s += "<g\(p ? " class=\"partial\"" : "")><title>\(HTML.escape("cohort \(rname), week \(columns[j]): \(counts[i][j].map(String.init) ?? "n/a") customers, \(MetricNumber.decimal(v * 100, places: 1))%\(p ? " (partial week: the input ends before it does)" : "")"))</title>"
+                s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"\(fill)\"\(p ? " stroke=\"#6b7280\" stroke-dasharray=\"3 2\"" : "")/>"
+                s += text(x + Double(cell) / 2, y + 14, MetricNumber.decimal(v * 100, places: 0) + "%" + (p ? "*" : ""), anchor: "middle",
                           fill: k > 0.55 ? "#ffffff" : "#111827", extra: " font-size=\"10\"")
                 s += "</g>"
             }

@@ -51,6 +51,7 @@ extension HTMLReport {
     figcaption .filtered{font-weight:400;font-size:12px;color:#b45309}
     .dl button{margin-left:6px;font-size:12px;padding:2px 8px;border:1px solid var(--line);border-radius:4px;background:#f9fafb;cursor:pointer}
     .plot{overflow-x:auto}.plot svg{max-width:100%;height:auto;display:block}
+    #outcomes .plot svg{width:100%}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}
     th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
@@ -269,7 +270,8 @@ extension HTMLReport {
         return s + "</svg>";
       }
       function bars(items, title, labelWidth, color) {
-        var width = 680, rowH = 22, t = 6, height = Math.round(t * 2 + rowH * Math.max(items.length, 1)), l = labelWidth, pw = width - l - 70;
+        var longest = 0; items.forEach(function(it) { longest = Math.max(longest, textWidth(it.text)); });
+        var width = 680, rowH = 22, t = 6, height = Math.round(t * 2 + rowH * Math.max(items.length, 1)), l = labelWidth, pw = width - l - Math.max(70, longest + 14);
         var maxV = 1e-9; items.forEach(function(it) { maxV = Math.max(maxV, it.value); });
         var s = open(width, height, title);
         items.forEach(function(it, i) {

@@ -91,9 +91,10 @@ public enum HTMLReport {
                              csv: ChartCSV.render(["outcome", "sessions", "share"], outcomeValues.map {
                                  [$0.label, String(Int64($0.value)), totalSessions > 0 ? MetricNumber.decimal($0.value / totalSessions, places: 6) : ""] }))
         charts.append(oc)
-        sections.append(ReportSection(id: "outcomes", title: "Session outcomes", html: figure(oc) + table(["outcome", "sessions", "share"], outcomeValues.map {
+        // The bar beside its table: it fills its card (a chart alone in a full-width card filled half).
+        sections.append(ReportSection(id: "outcomes", title: "Session outcomes", html: "<div class=\"grid\">" + figure(oc) + "<div>" + table(["outcome", "sessions", "share"], outcomeValues.map {
             [$0.label, count($0.value), totalSessions > 0 ? pct($0.value * 100 / totalSessions) : "n/a"]
-        }, empty: "No sessions.")))
+        }, empty: "No sessions.") + "</div></div>"))
 
         // MARK: Paths
         let transitions = total.values(named: "pathSessions").filter { $0.labels.count == 2 }
@@ -163,14 +164,23 @@ public enum HTMLReport {
         }
         // Only the weeks that some cohort can observe.
         let lastWeek = max(0, (0...12).last { k in shareGrid.contains { $0[k] != nil } } ?? 0)
+        // The week of the last record, when the input ends before that week does: its cells are partial.
+        var partialWeek: Int64? = nil
+        if let to = d.result.to, MetricsOptions.Period.week.isPartial(Timestamp.weekStart(to), from: d.result.from ?? to, to: to) {
+            partialWeek = Timestamp.weekStart(to)
+        }
+        let partialGrid = cohorts.map { c in (0...lastWeek).map { k in
+            guard let w = partialWeek, let start = Timestamp.parse(c) else { return false }
+            return k > 0 && start + Int64(k) * 604_800_000 == w
+        } }
         let rc = ReportChart(id: "retention", title: "Retention by weekly cohort",
                              svg: SVGChart.heatmap(rows: cohorts, columns: Array(weeks[0...lastWeek]), shares: shareGrid.map { Array($0[0...lastWeek]) },
-                                                   counts: countGrid.map { Array($0[0...lastWeek]) }, title: "Retention"),
+                                                   counts: countGrid.map { Array($0[0...lastWeek]) }, title: "Retention", partial: partialGrid),
                              csv: ChartCSV.render(["cohort", "week", "customers", "share"], ret.map { r in
                                  let n = retCounts.first { $0.labels == r.labels }?.value.text ?? ""
                                  return [r.labels[0], r.labels[1], n == "null" ? "" : n, r.value == .null ? "" : r.value.text]
                              }),
-                             note: "Cohort: the ISO week of a customer's first turn in the input; week k: share of the cohort with a turn k weeks later (blank: not yet observable).")
+                             note: "Cohort: the ISO week of a customer's first turn in the input; week k: share of the cohort with a turn k weeks later (blank: not yet observable; * and a dashed outline: a week the input covers only in part, so its share can still grow).")
         charts.append(rc)
         sections.append(ReportSection(id: "retention", title: "Retention", html: figure(rc)))
 

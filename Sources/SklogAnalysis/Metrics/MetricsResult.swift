@@ -361,11 +361,15 @@ struct Evaluator {
         put("changeReportAccuracy", rate(changeReport, c[.crMatches], c[.crComparisons]))
 
         // Enablements and account linking.
+        // Initiations come only from AccountLinking.Initiated: without any in the input (a log
+        // with only AlexaSkillEvent.SkillAccountLinked completions) they are not available, and
+        // neither is the completion rate — never "0 initiations, 191 completions".
+        let initiations = accountLinking && w[.alInitiated] > 0
         put("totalEnablements", count(skillEvents, c[.enabled]))
         put("disablements", count(skillEvents, c[.disabled]))
-        put("accountLinkingInitiations", count(accountLinking, c[.alInitiated]))
+        put("accountLinkingInitiations", count(initiations, c[.alInitiated]))
         put("accountLinkingCompletions", count(accountLinking, c[.alCompleted]))
-        put("accountLinkingCompletionRate", rate(accountLinking, c[.alCompleted], c[.alInitiated]))
+        put("accountLinkingCompletionRate", rate(initiations, c[.alCompleted], c[.alInitiated]))
         if accountLinking {
             var vias = Set(c.viaInitiated.keys)
             vias.formUnion(c.viaCompleted.keys)
