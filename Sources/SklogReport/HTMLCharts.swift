@@ -127,7 +127,7 @@ public enum SVGChart {
     /// breaks a line; a partial period's points are hollow.
     public static func dualAxis(_ series: [(name: String, values: [Double?])], unit: LineUnit, volume: [Double], labels: [String],
                                 title: String, partial: [Bool] = [], width: Int = 680, height: Int = 240) -> String {
-        let l = 56.0, r = 56.0, t = 12.0, b = 48.0
+        let l = 56.0, r = 60.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let maxV = unit == .percent ? 100 : niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
         let maxR = niceCeil(volume.max() ?? 1)
@@ -149,7 +149,7 @@ public enum SVGChart {
             let h = ph * v / maxR
             s += "<rect class=\"volume\" x=\"\(num(l + slot * Double(i) + slot * 0.15))\" y=\"\(num(t + ph - h))\" width=\"\(num(slot * 0.7))\" height=\"\(num(h))\" fill=\"#cbd5e1\" opacity=\"0.7\"><title>\(HTML.escape("requests \(labels[i]): \(TrendOutput.grouped(Int64(v)))"))</title></rect>"
         }
-        s += text(Double(width) - 8, t + ph / 2, "requests", anchor: "middle", fill: "#94a3b8", extra: " font-size=\"10\" transform=\"rotate(90 \(num(Double(width) - 8)) \(num(t + ph / 2)))\"")
+        s += text(Double(width) - 12, t + ph / 2, "requests", anchor: "middle", fill: "#94a3b8", extra: " font-size=\"10\" transform=\"rotate(90 \(num(Double(width) - 12)) \(num(t + ph / 2)))\"")
         s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
         for (si, sr) in series.enumerated() {
             s += polyline(sr, labels: labels, color: palette[si % palette.count], x: x, y: y, value: fmt, partial: partial)
@@ -242,7 +242,7 @@ public enum SVGChart {
     /// series' latest value in the legend and a dashed line at it.
     public static func logLines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
                                 width: Int = 680, height: Int = 260, partial: [Bool] = []) -> String {
-        let l = 60.0, r = 70.0, t = 12.0, b = 48.0
+        let l = 60.0, r = 78.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let all = series.flatMap { $0.values.compactMap { $0 } }.filter { $0 > 0 }
         // Whole decades around the data.

@@ -204,7 +204,7 @@ extension HTMLReport {
       }
       function lines(series, labels, title, log, partial) {
         partial = partial || [];
-        var width = 680, height = log ? 260 : 230, l = log ? 60 : 52, r = log ? 70 : 12, t = 12, b = 48;
+        var width = 680, height = log ? 260 : 230, l = log ? 60 : 52, r = log ? 78 : 12, t = 12, b = 48;
         var pw = width - l - r, ph = height - t - b, all = [];
         series.forEach(function(s) { s.values.forEach(function(v) { if (v !== null && (!log || v > 0)) all.push(v); }); });
         var n = labels.length, lo = 1, hi = 10, maxV = 1;
@@ -374,12 +374,25 @@ extension HTMLReport {
         for (var i = 0; i < figs.length; i++) {
           var svg = figs[i].querySelector("svg");
           var r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+          var box = figs[i].querySelector(".plot").getBoundingClientRect();
           out.push({id: figs[i].id, width: Math.round(r.width), height: Math.round(r.height), csv: has(data, figs[i].id),
-                    svgWidth: svg ? Math.round(svg.width.baseVal.value) : 0, svgHeight: svg ? Math.round(svg.height.baseVal.value) : 0});
+                    svgWidth: svg ? Math.round(svg.width.baseVal.value) : 0, svgHeight: svg ? Math.round(svg.height.baseVal.value) : 0,
+                    plotWidth: Math.round(box.width), closed: !!figs[i].closest("details:not([open])")});
+        }
+        // Text drawn outside its chart (cut at the SVG's edge), measured as rendered.
+        var clipped = [], svgs = document.querySelectorAll("figure.chart .plot svg");
+        for (var q = 0; q < svgs.length; q++) {
+          var sr = svgs[q].getBoundingClientRect(), texts = svgs[q].querySelectorAll("text");
+          for (var u = 0; u < texts.length; u++) {
+            var tr = texts[u].getBoundingClientRect();
+            if (!tr.width) continue;
+            if (tr.left < sr.left - 0.5 || tr.right > sr.right + 0.5 || tr.top < sr.top - 0.5 || tr.bottom > sr.bottom + 0.5)
+              clipped.push({chart: svgs[q].closest("figure").id, text: texts[u].textContent, left: Math.round(tr.left - sr.left), right: Math.round(sr.right - tr.right)});
+          }
         }
         var secs = [], ss = document.querySelectorAll("section");
         for (var k = 0; k < ss.length; k++) { var b = ss[k].getBoundingClientRect(); secs.push({id: ss[k].id, top: Math.round(b.top + window.scrollY), height: Math.round(b.height)}); }
-        document.getElementById("render-check").textContent = JSON.stringify({rendered: true, charts: out, filter: state, sections: secs,
+        document.getElementById("render-check").textContent = JSON.stringify({rendered: true, charts: out, filter: state, sections: secs, clipped: clipped,
           scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, scrollHeight: document.documentElement.scrollHeight});
       }
       check();
