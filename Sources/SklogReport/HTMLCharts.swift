@@ -96,8 +96,10 @@ public enum SVGChart {
     static func truncated(_ s: String, _ n: Int) -> String { s.count <= n ? s : String(s.prefix(n - 1)) + "…" }
 
     /// Lines over periods. Missing values break the line.
+    /// `partial`: per label, the input covers that period only in part (a hollow point, dashed
+    /// line to it).
     public static func lines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
-                             width: Int = 680, height: Int = 230) -> String {
+                             width: Int = 680, height: Int = 230, partial: [Bool] = []) -> String {
         let l = 52.0, r = 12.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let maxV = niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
@@ -110,13 +112,10 @@ public enum SVGChart {
             s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
             s += text(l - 6, y(v) + 4, compact(v), anchor: "end", fill: "#6b7280")
         }
-        let step = max(1, Int((Double(n) / 8).rounded(.up)))
-        for i in stride(from: 0, to: n, by: step) {
-            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
-        }
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: compact)
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: compact, partial: partial)
         }
         // Legend.
         var lx = l
@@ -129,22 +128,102 @@ public enum SVGChart {
         return s + "</svg>"
     }
 
+    /// What a dual-axis chart's lines measure (the left axis).
+    public enum LineUnit: Sendable { case ms, percent }
+
+    /// Lines over periods on the left axis (milliseconds, or a percentage from 0 to 100) with the
+    /// request volume as columns on a right axis: the console's operational charts. A missing value
+    /// breaks a line; a partial period's points are hollow.
+    public static func dualAxis(_ series: [(name: String, values: [Double?])], unit: LineUnit, volume: [Double], labels: [String],
+                                title: String, partial: [Bool] = [], width: Int = 680, height: Int = 240) -> String {
+        let l = 56.0, r = 60.0, t = 12.0, b = 48.0
+        let pw = Double(width) - l - r, ph = Double(height) - t - b
+        let maxV = unit == .percent ? 100 : niceCeil(series.flatMap { $0.values.compactMap { $0 } }.max() ?? 1)
+        let maxR = niceCeil(volume.max() ?? 1)
+        let n = labels.count
+        let slot = pw / Double(max(n, 1))
+        // Points sit in the middle of their column.
+        func x(_ i: Int) -> Double { l + slot * (Double(i) + 0.5) }
+        func y(_ v: Double) -> Double { t + ph - ph * min(v, maxV) / maxV }
+        func yr(_ v: Double) -> Double { t + ph - ph * v / maxR }
+        let fmt: (Double) -> String = unit == .percent ? { MetricNumber.decimal($0, places: 1) + "%" } : duration
+        var s = open(width, height, title)
+        for k in 0...4 {
+            let v = maxV * Double(k) / 4
+            s += "<line x1=\"\(num(l))\" x2=\"\(num(l + pw))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"#e5e7eb\"/>"
+            s += text(l - 6, y(v) + 4, unit == .percent ? MetricNumber.decimal(v, places: 0) + "%" : duration(v), anchor: "end", fill: "#6b7280", extra: " class=\"tick\"")
+            s += text(l + pw + 6, yr(maxR * Double(k) / 4) + 4, compact(maxR * Double(k) / 4), fill: "#94a3b8", extra: " class=\"tick right\"")
+        }
+        for (i, v) in volume.enumerated() where v > 0 {
+            let h = ph * v / maxR
+            s += "<rect class=\"volume\" x=\"\(num(l + slot * Double(i) + slot * 0.15))\" y=\"\(num(t + ph - h))\" width=\"\(num(slot * 0.7))\" height=\"\(num(h))\" fill=\"#cbd5e1\" opacity=\"0.7\"><title>\(HTML.escape("requests \(labels[i]): \(TrendOutput.grouped(Int64(v)))"))</title></rect>"
+        }
+        s += text(Double(width) - 12, t + ph / 2, "requests", anchor: "middle", fill: "#94a3b8", extra: " font-size=\"10\" transform=\"rotate(90 \(num(Double(width) - 12)) \(num(t + ph / 2)))\"")
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
+        for (si, sr) in series.enumerated() {
+            s += polyline(sr, labels: labels, color: palette[si % palette.count], x: x, y: y, value: fmt, partial: partial)
+        }
+        var lx = l
+        for (name, color) in series.enumerated().map({ ($0.element.name, palette[$0.offset % palette.count]) }) + [("requests (right axis)", "#cbd5e1")] {
+            s += "<rect x=\"\(num(lx))\" y=\"\(num(Double(height) - 16))\" width=\"10\" height=\"10\" fill=\"\(color)\"/>"
+            s += text(lx + 14, Double(height) - 7, name)
+            lx += 24 + textWidth(name)
+        }
+        return s + "</svg>"
+    }
+
     /// A duration: 50 ms, 1.5 s.
     /// One series as a path (broken where a value is missing) with a dot and tooltip per value.
+    /// A segment touching a partial period is dashed and a partial period's point is hollow.
     static func polyline(_ sr: (name: String, values: [Double?]), labels: [String], color: String,
-                         x: (Int) -> Double, y: (Double) -> Double, value: (Double) -> String) -> String {
+                         x: (Int) -> Double, y: (Double) -> Double, value: (Double) -> String, partial: [Bool] = []) -> String {
+        func isPartial(_ i: Int) -> Bool { i < partial.count && partial[i] }
         var s = ""
-        var d = ""
+        var d = "", dashed = ""
         var pen = false
+        var prev: Int? = nil
         for (i, v) in sr.values.enumerated() {
-            guard let v else { pen = false; continue }
+            guard let v else { pen = false; prev = nil; continue }
+            if let p = prev, let pv = sr.values[p], isPartial(p) || isPartial(i) {
+                dashed += "M" + num(x(p)) + " " + num(y(pv)) + "L" + num(x(i)) + " " + num(y(v))
+            }
+            prev = i
+            if isPartial(i) { pen = false; continue }
             d += (pen ? "L" : "M") + num(x(i)) + " " + num(y(v))
             pen = true
         }
         if !d.isEmpty { s += "<path d=\"\(d)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>" }
+        if !dashed.isEmpty { s += "<path class=\"partial\" d=\"\(dashed)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/>" }
         for (i, v) in sr.values.enumerated() {
             guard let v else { continue }
-            s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"2.5\" fill=\"\(color)\"><title>\(HTML.escape("\(sr.name) \(labels[i]): \(value(v))"))</title></circle>"
+            let p = isPartial(i)
+            let fill = p ? "#ffffff\" stroke=\"\(color)\" stroke-width=\"1.5\" class=\"partial" : color
+            s += "<circle cx=\"\(num(x(i)))\" cy=\"\(num(y(v)))\" r=\"\(p ? "3" : "2.5")\" fill=\"\(fill)\"><title>\(HTML.escape("\(sr.name) \(labels[i])\(p ? " (partial)" : ""): \(value(v))"))</title></circle>"
+        }
+        return s
+    }
+
+    /// Width of a label at the charts' 11 px font (an estimate; the browser tests measure).
+    static func textWidth(_ s: String) -> Double { Double(s.count) * 6.4 }
+
+    /// The period labels under an x axis (at most about 8, the last period always labelled);
+    /// the first and last are anchored so that they stay inside the chart.
+    static func xLabels(_ labels: [String], x: (Int) -> Double, y: Double, width: Double, size: Double = 11) -> String {
+        let n = labels.count
+        guard n > 0 else { return "" }
+        let step = max(1, Int((Double(n) / 8).rounded(.up)))
+        var shown = Array(stride(from: 0, to: n, by: step))
+        if shown.last != n - 1 {
+            if let l = shown.last, l > 0, x(n - 1) - x(l) < textWidth(labels[l]) + 8 { shown.removeLast() }
+            shown.append(n - 1)
+        }
+        var s = ""
+        for i in shown {
+            let w = textWidth(labels[i]) * size / 11
+            var anchor = "middle", at = x(i)
+            if at + w / 2 > width - 2 { anchor = "end"; at = min(at + w / 2, width - 2) }
+            else if at - w / 2 < 2 { anchor = "start"; at = max(at - w / 2, 2) }
+            s += text(at, y, labels[i], anchor: anchor, fill: "#6b7280", extra: " class=\"xlabel\"" + (size == 11 ? "" : " font-size=\"\(num(size))\""))
         }
         return s
     }
@@ -171,8 +250,8 @@ public enum SVGChart {
     /// Lines on a log axis (latency percentiles: P50 stays readable under a high P99), with each
     /// series' latest value in the legend and a dashed line at it.
     public static func logLines(_ series: [(name: String, values: [Double?])], labels: [String], title: String,
-                                width: Int = 680, height: Int = 260) -> String {
-        let l = 60.0, r = 70.0, t = 12.0, b = 48.0
+                                width: Int = 680, height: Int = 260, partial: [Bool] = []) -> String {
+        let l = 60.0, r = 78.0, t = 12.0, b = 48.0
         let pw = Double(width) - l - r, ph = Double(height) - t - b
         let all = series.flatMap { $0.values.compactMap { $0 } }.filter { $0 > 0 }
         // Whole decades around the data.
@@ -190,14 +269,11 @@ public enum SVGChart {
             s += text(l - 6, y(v) + 4, duration(v), anchor: "end", fill: "#6b7280", extra: " class=\"tick\" data-value=\"\(num(v))\"")
         }
         s += text(12, t + ph / 2, "log scale", anchor: "middle", fill: "#9ca3af", extra: " font-size=\"10\" transform=\"rotate(-90 12 \(num(t + ph / 2)))\"")
-        let step = max(1, Int((Double(n) / 8).rounded(.up)))
-        for i in stride(from: 0, to: n, by: step) {
-            s += text(x(i), t + ph + 14, labels[i], anchor: "middle", fill: "#6b7280")
-        }
+        s += xLabels(labels, x: x, y: t + ph + 14, width: Double(width))
         var legend: [(String, String)] = []
         for (si, sr) in series.enumerated() {
             let color = palette[si % palette.count]
-            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: duration)
+            s += polyline(sr, labels: labels, color: color, x: x, y: y, value: duration, partial: partial)
             // The latest value, labelled at the right edge.
             if let (i, v) = sr.values.enumerated().reversed().first(where: { $0.element != nil }).map({ ($0.offset, $0.element!) }) {
                 s += "<line x1=\"\(num(x(i)))\" x2=\"\(num(l + pw + 4))\" y1=\"\(num(y(v)))\" y2=\"\(num(y(v)))\" stroke=\"\(color)\" stroke-dasharray=\"3 3\"/>"
@@ -221,7 +297,8 @@ public enum SVGChart {
                             labelWidth: Int = 250, color: String = palette[0]) -> String {
         let rowH = 22.0, t = 6.0
         let height = Int(t * 2 + rowH * Double(max(items.count, 1)))
-        let l = Double(labelWidth), r = 70.0
+        // Room on the right for the longest value text, so that none is cut at the edge.
+        let l = Double(labelWidth), r = max(70.0, (items.map { textWidth($0.text) }.max() ?? 0) + 14)
         let pw = Double(width) - l - r
         let maxV = max(items.map(\.value).max() ?? 1, 1e-9)
         var s = open(width, height, title)
@@ -273,8 +350,10 @@ public enum SVGChart {
     }
 
     /// A heatmap: rows × columns of shares (0…1, nil = not yet observable).
+    /// `partial[i][j]`: the cell's week is covered by the input only in part (its share is drawn
+    /// with a `*` and a dashed outline: customers may still come back that week).
     public static func heatmap(rows: [String], columns: [String], shares: [[Double?]], counts: [[Int64?]], title: String,
-                               cell: Int = 44) -> String {
+                               cell: Int = 44, partial: [[Bool]] = []) -> String {
         let l = 90.0, t = 22.0
         let width = Int(l) + cell * columns.count + 10
         let height = Int(t) + 20 * rows.count + 10
@@ -295,9 +374,10 @@ public enum SVGChart {
                 let k = max(0, min(1, v))
                 let rr = Int(255 - (255 - 37) * k), gg = Int(255 - (255 - 99) * k), bb = Int(255 - (255 - 235) * k)
                 let fill = "rgb(\(rr),\(gg),\(bb))"
-                s += "<g><title>\(HTML.escape("cohort \(rname), week \(columns[j]): \(counts[i][j].map(String.init) ?? "n/a") customers, \(MetricNumber.decimal(v * 100, places: 1))%"))</title>"
-                s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"\(fill)\"/>"
-                s += text(x + Double(cell) / 2, y + 14, MetricNumber.decimal(v * 100, places: 0) + "%", anchor: "middle",
+                let p = i < partial.count && j < partial[i].count && partial[i][j]
+                s += "<g\(p ? " class=\"partial\"" : "")><title>\(HTML.escape("cohort \(rname), week \(columns[j]): \(counts[i][j].map(String.init) ?? "n/a") customers, \(MetricNumber.decimal(v * 100, places: 1))%\(p ? " (partial week: the input ends before it does)" : "")"))</title>"
+                s += "<rect x=\"\(num(x + 1))\" y=\"\(num(y + 1))\" width=\"\(cell - 2)\" height=\"18\" fill=\"\(fill)\"\(p ? " stroke=\"#6b7280\" stroke-dasharray=\"3 2\"" : "")/>"
+                s += text(x + Double(cell) / 2, y + 14, MetricNumber.decimal(v * 100, places: 0) + "%" + (p ? "*" : ""), anchor: "middle",
                           fill: k > 0.55 ? "#ffffff" : "#111827", extra: " font-size=\"10\"")
                 s += "</g>"
             }

@@ -79,19 +79,18 @@ enum ConsolePages {
         }
 
         // MARK: Enablements
-        if present("totalEnablements") {
-            let c = periodChart(d, id: "enablements", title: "Enablements and disablements", [("totalEnablements", "enabled"), ("disablements", "disabled")])
-            charts.append(c)
+        if present("totalEnablements", "disablements") {
             let net = (v("totalEnablements") ?? 0) - (v("disablements") ?? 0)
             let h = R.cards([("Enablements", R.count(v("totalEnablements")), nil), ("Disablements", R.count(v("disablements")), nil),
-                             ("Net", (net > 0 ? "+" : "") + R.count(net), "enabled − disabled")]) + R.figure(c)
+                             ("Net", (net > 0 ? "+" : "") + R.count(net), "enabled − disabled")])
+                + periodFigure(d, id: "enablements", title: "Enablements and disablements", [("totalEnablements", "enabled"), ("disablements", "disabled")], charts: &charts)
             out.append(ReportSection(id: "enablements", title: "Enablements", html: h))
         }
 
         // MARK: Account linking and token retrieval
-        if present("accountLinkingInitiations", "accessTokenRequests", "refreshTokenRequests") {
+        if present("accountLinkingInitiations", "accountLinkingCompletions", "accessTokenRequests", "refreshTokenRequests") {
             var h = ""
-            if present("accountLinkingInitiations") {
+            if present("accountLinkingInitiations", "accountLinkingCompletions") {
                 h += "<h3>Account linking</h3>"
                 h += R.cards([("Initiations", R.count(v("accountLinkingInitiations")), nil), ("Completions", R.count(v("accountLinkingCompletions")), nil),
                               ("Completion rate", R.pct(v("accountLinkingCompletionRate").map { $0 * 100 }), "completions ÷ initiations")])
@@ -119,11 +118,8 @@ enum ConsolePages {
 
         // MARK: In-skill purchasing
         if present("totalPurchases", "subscriptionsStarted") {
-            let c = periodChart(d, id: "purchasing", title: "Purchases and subscriptions", [("totalPurchases", "purchases"), ("subscriptionsStarted", "subscriptions started"),
-                                                                                             ("subscriptionsEnded", "subscriptions ended")])
-            charts.append(c)
             func rate(_ n: String) -> String { R.pct(v(n).map { $0 * 100 }) }
-            var h = R.cards([("Purchases", R.count(v("totalPurchases")), "entitlements and consumables"),
+            var h = R.cards([("Purchases", R.count(v("totalPurchases")), "accepted entitlements and consumables (subscriptions count as started)"),
                              ("Subscriptions started", R.count(v("subscriptionsStarted")), "trials included"),
                              ("Subscriptions ended", R.count(v("subscriptionsEnded")), nil),
                              ("Active subscriptions", R.count(v("activeSubscriptions")), "paid, at the end"),
@@ -131,8 +127,9 @@ enum ConsolePages {
                              ("Upsell impressions", R.count(v("upsellImpressions")), nil), ("Offer impressions", R.count(v("offerImpressions")), nil),
                              ("Offer conversion", rate("offerConversionRate"), "subscriptions"),
                              ("Upsell → offer", rate("upsellToOfferConversion"), nil), ("Offer → purchase", rate("offerToPurchaseConversion"), nil),
-                             ("Upsell → purchase", rate("upsellToPurchaseConversion"), nil)])
-            h += R.figure(c)
+                             ("Upsell → purchase", rate("upsellToPurchaseConversion"), "accepted upsells, subscriptions included")])
+            h += periodFigure(d, id: "purchasing", title: "Purchases and subscriptions", [("totalPurchases", "purchases"), ("subscriptionsStarted", "subscriptions started"),
+                                                                                          ("subscriptionsEnded", "subscriptions ended")], charts: &charts)
             let products = total.values(named: "purchases").filter { !$0.labels.isEmpty }
             h += "<h3>Purchases per product</h3>" + R.table(["product", "purchases"], products.map { [R.cell($0.labels[0]), R.count($0.value.double)] },
                                                              empty: "No purchases.")
@@ -160,6 +157,8 @@ enum ConsolePages {
                 let p99 = labelled(total, "latencyP99"), avg = labelled(total, "latencyAvg")
                 h += "<h3>Operational metrics</h3>"
                 h += R.cards([("Change report accuracy", R.pct(v("changeReportAccuracy").map { $0 * 100 }), "state reports matching the latest change report")])
+                h += operationalPages(d, ops.map { $0.labels[0] }, charts: &charts)
+                h += "<h4>All operations over the whole input</h4>"
                 let groups: Set<String> = ["Discovery", "CapabilityDirectives", "ReportState"]
                 h += R.longTable(["operation", "requests", "success rate", "P50", "P90", "P99", "mean"], ops.map { o in
                     let k = o.labels[0]
@@ -174,11 +173,81 @@ enum ConsolePages {
 
         // MARK: Plays
         if present("plays") {
-            let c = periodChart(d, id: "plays", title: "Flash briefing plays", [("plays", "plays")])
-            charts.append(c)
-            out.append(ReportSection(id: "plays", title: "Plays", html: R.cards([("Plays", R.count(v("plays")), "FlashBriefing.Play")]) + R.figure(c)))
+            let h = R.cards([("Plays", R.count(v("plays")), "FlashBriefing.Play")]) + periodFigure(d, id: "plays", title: "Flash briefing plays", [("plays", "plays")], charts: &charts)
+            out.append(ReportSection(id: "plays", title: "Plays", html: h))
         }
         return out
+    }
+
+    /// The console's Operational Metrics pages: for Discovery, Capability Directives (all of them,
+    /// then each capability — the directive's namespace — with each of its directives) and Report
+    /// State, latency over time (P50, P90, P99 and average in one chart) and success rate over
+    /// time, each with the request volume on a second axis; then Change Report accuracy over time.
+    static func operationalPages(_ d: ReportData, _ operations: [String], charts: inout [ReportChart]) -> String {
+        let b = d.result.buckets
+        guard !b.isEmpty else { return "" }
+        let labels = b.map { HTMLReport.periodLabel($0.start ?? 0, d.trend.options.period) }
+        let partial = b.map(\.partial)
+        var used = Set<String>()
+        func slug(_ s: String) -> String {
+            var out = "op-" + String(s.map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" }).lowercased()
+            while used.contains(out) { out += "-x" }
+            used.insert(out)
+            return out
+        }
+        func pair(_ op: String, _ title: String) -> String {
+            let per = b.map { labelled($0.metrics, "requests")[op]?.double ?? 0 }
+            func col(_ name: String, _ scale: Double = 1) -> [Double?] { b.map { labelled($0.metrics, name)[op]?.double.map { $0 * scale } } }
+            let lat = [("P50", col("latencyP50")), ("P90", col("latencyP90")), ("P99", col("latencyP99")), ("average", col("latencyAvg"))]
+            let rate = col("successRate", 100)
+            let id = slug(op)
+            let csv = ChartCSV.render(["period_start", "requests", "successRate", "latencyP50", "latencyP90", "latencyP99", "latencyAvg", "partial"], b.indices.map { i in
+                let m = b[i].metrics
+                func cell(_ name: String) -> String { HTMLReport.csvValue(labelled(m, name)[op]) }
+                return [Timestamp.string(b[i].start ?? 0), HTMLReport.csvValue(labelled(m, "requests")[op] ?? .int(0)), cell("successRate"),
+                        cell("latencyP50"), cell("latencyP90"), cell("latencyP99"), cell("latencyAvg"), b[i].partial ? "1" : "0"]
+            })
+            let lc = ReportChart(id: id + "-latency", title: "\(title): latency",
+                                 svg: SVGChart.dualAxis(lat.map { (name: $0.0, values: $0.1) }, unit: .ms, volume: per, labels: labels, title: "\(title): latency", partial: partial),
+                                 csv: csv)
+            let sc = ReportChart(id: id + "-success", title: "\(title): success rate",
+                                 svg: SVGChart.dualAxis([(name: "success rate", values: rate)], unit: .percent, volume: per, labels: labels, title: "\(title): success rate", partial: partial),
+                                 csv: csv)
+            charts.append(lc)
+            charts.append(sc)
+            return "<div class=\"grid\">" + HTMLReport.figure(lc) + HTMLReport.figure(sc) + "</div>"
+        }
+        let present = Set(operations)
+        var h = "<p class=\"note\">As the console's Operational Metrics pages draw them: latency (P50, P90, P99, average; over the directives with a latency, failures included) and success rate per \(d.trend.options.period.rawValue), with the requests of each \(d.trend.options.period.rawValue) as grey columns on the right axis. Hollow points: partial periods.</p>"
+        for (op, title) in [("Discovery", "Discovery"), ("CapabilityDirectives", "Capability directives (all)")] where present.contains(op) {
+            h += "<h4 class=\"op\" id=\"\(slug(op + "-page"))\">\(HTML.escape(title))</h4>" + pair(op, title)
+        }
+        // Each capability (the directive's namespace) with its directives, as the console lists them.
+        let directives = operations.filter { !["Discovery", "CapabilityDirectives", "ReportState"].contains($0) && !$0.hasPrefix("Alexa.Discovery.") && $0 != "Alexa.ReportState" }
+        var byCapability: [(String, [String])] = []
+        for op in directives {
+            let cap = op.split(separator: ".").dropLast().joined(separator: ".")
+            if let i = byCapability.firstIndex(where: { $0.0 == cap }) { byCapability[i].1.append(op) } else { byCapability.append((cap.isEmpty ? op : cap, [op])) }
+        }
+        byCapability.sort { $0.0.utf8.lexicographicallyPrecedes($1.0.utf8) }
+        for (cap, ops) in byCapability {
+            h += "<details class=\"capability\"><summary>\(HTML.escape(cap)) · \(ops.count) directive\(ops.count == 1 ? "" : "s")</summary>"
+            for op in ops.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) { h += "<h5>\(HTML.escape(op))</h5>" + pair(op, op) }
+            h += "</details>"
+        }
+        if present.contains("ReportState") { h += "<h4 class=\"op\">Report state</h4>" + pair("ReportState", "Report state") }
+        if d.result.total.metrics.value("changeReportAccuracy")?.double != nil {
+            let acc = b.map { $0.metrics.value("changeReportAccuracy")?.double.map { $0 * 100 } }
+            let c = ReportChart(id: "op-change-report-accuracy", title: "Change report accuracy",
+                                svg: SVGChart.lines([(name: "accuracy %", values: acc)], labels: labels, title: "Change report accuracy", partial: partial),
+                                csv: ChartCSV.render(["period_start", "changeReportAccuracy", "partial"], b.map { x in
+                                    [Timestamp.string(x.start ?? 0), HTMLReport.csvValue(x.metrics.value("changeReportAccuracy")), x.partial ? "1" : "0"]
+                                }),
+                                note: "Each Alexa.ReportState with a state compared with the latest earlier Alexa.ChangeReport of the same endpoint (from any earlier time in the input): the share where every property of that change report has the same value.")
+            charts.append(c)
+            h += "<h4 class=\"op\">Change report</h4>" + HTMLReport.figure(c)
+        }
+        return h
     }
 
     /// A labelled metric with one label, by label value.
@@ -199,12 +268,22 @@ enum ConsolePages {
         }, empty: "None.")
     }
 
+    /// The chart of `periodChart`, or a note instead when every value is 0 or not available
+    /// (an all-zero chart says nothing the cards do not).
+    static func periodFigure(_ d: ReportData, id: String, title: String, _ metrics: [(String, String)], charts: inout [ReportChart]) -> String {
+        let any = d.result.buckets.contains { b in metrics.contains { (b.metrics.value($0.0)?.double ?? 0) != 0 } }
+        guard any else { return "<p class=\"note\" id=\"\(id)-none\">\(HTML.escape(title)): none in any \(d.trend.options.period.rawValue); no chart.</p>" }
+        let c = periodChart(d, id: id, title: title, metrics)
+        charts.append(c)
+        return HTMLReport.figure(c)
+    }
+
     /// Lines of some metrics over the report's periods (a bucket without the events is 0).
     static func periodChart(_ d: ReportData, id: String, title: String, _ metrics: [(String, String)]) -> ReportChart {
         let b = d.result.buckets
         let labels = b.map { HTMLReport.periodLabel($0.start ?? 0, d.trend.options.period) }
         let series = metrics.map { m in (name: m.1, values: b.map { $0.metrics.value(m.0)?.double }) }
-        return ReportChart(id: id, title: title, svg: SVGChart.lines(series, labels: labels, title: title),
+        return ReportChart(id: id, title: title, svg: SVGChart.lines(series, labels: labels, title: title, partial: b.map(\.partial)),
                            csv: ChartCSV.render(["period_start"] + metrics.map(\.0), b.map { x in
                                [Timestamp.string(x.start ?? 0)] + metrics.map { HTMLReport.csvValue(x.metrics.value($0.0)) }
                            }))

@@ -51,6 +51,7 @@ extension HTMLReport {
     figcaption .filtered{font-weight:400;font-size:12px;color:#b45309}
     .dl button{margin-left:6px;font-size:12px;padding:2px 8px;border:1px solid var(--line);border-radius:4px;background:#f9fafb;cursor:pointer}
     .plot{overflow-x:auto}.plot svg{max-width:100%;height:auto;display:block}
+    #outcomes .plot svg{width:100%}
     .scroll{overflow-x:auto;max-width:100%}
     table{border-collapse:collapse;font-size:13px;margin:4px 0 8px}
     th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:left;vertical-align:top}
@@ -183,8 +184,27 @@ extension HTMLReport {
         for (var p = lo; p <= hi * 1.0001; p *= 10) for (var i = 0; i < mults.length; i++) if (mults[i] * p <= hi * 1.0001) out.push(mults[i] * p);
         return out;
       }
-      function lines(series, labels, title, log) {
-        var width = 680, height = log ? 260 : 230, l = log ? 60 : 52, r = log ? 70 : 12, t = 12, b = 48;
+      function textWidth(s) { return String(s).length * 6.4; }
+      // The same labels as SVGChart.xLabels.
+      function xLabels(labels, x, y, width) {
+        var n = labels.length, s = "", step = Math.max(1, Math.ceil(n / 8)), shown = [];
+        for (var i = 0; i < n; i += step) shown.push(i);
+        if (n && shown[shown.length - 1] !== n - 1) {
+          var l = shown[shown.length - 1];
+          if (l > 0 && x(n - 1) - x(l) < textWidth(labels[l]) + 8) shown.pop();
+          shown.push(n - 1);
+        }
+        shown.forEach(function(i) {
+          var w = textWidth(labels[i]), anchor = "middle", at = x(i);
+          if (at + w / 2 > width - 2) { anchor = "end"; at = Math.min(at + w / 2, width - 2); }
+          else if (at - w / 2 < 2) { anchor = "start"; at = Math.max(at - w / 2, 2); }
+          s += text(at, y, labels[i], anchor, "#6b7280", ' class="xlabel"');
+        });
+        return s;
+      }
+      function lines(series, labels, title, log, partial) {
+        partial = partial || [];
+        var width = 680, height = log ? 260 : 230, l = log ? 60 : 52, r = log ? 78 : 12, t = 12, b = 48;
         var pw = width - l - r, ph = height - t - b, all = [];
         series.forEach(function(s) { s.values.forEach(function(v) { if (v !== null && (!log || v > 0)) all.push(v); }); });
         var n = labels.length, lo = 1, hi = 10, maxV = 1;
@@ -201,16 +221,23 @@ extension HTMLReport {
           s += log ? text(l - 6, y(v) + 4, duration(v), "end", "#6b7280", ' class="tick" data-value="' + n1(v) + '"') : text(l - 6, y(v) + 4, compact(v), "end", "#6b7280");
         });
         if (log) s += text(12, t + ph / 2, "log scale", "middle", "#9ca3af", ' font-size="10" transform="rotate(-90 12 ' + n1(t + ph / 2) + ')"');
-        var step = Math.max(1, Math.ceil(n / 8));
-        for (var i = 0; i < n; i += step) s += text(x(i), t + ph + 14, labels[i], "middle", "#6b7280");
+        s += xLabels(labels, x, t + ph + 14, width);
         var legend = [];
         series.forEach(function(sr, si) {
-          var color = palette[si % palette.length], d = "", pen = false, last = -1;
-          sr.values.forEach(function(v, i) { if (v === null) { pen = false; return; } d += (pen ? "L" : "M") + n1(x(i)) + " " + n1(y(v)); pen = true; last = i; });
+          var color = palette[si % palette.length], d = "", dashed = "", pen = false, prev = -1, last = -1;
+          sr.values.forEach(function(v, i) {
+            if (v === null) { pen = false; prev = -1; return; }
+            if (prev >= 0 && (partial[prev] || partial[i])) dashed += "M" + n1(x(prev)) + " " + n1(y(sr.values[prev])) + "L" + n1(x(i)) + " " + n1(y(v));
+            prev = i; last = i;
+            if (partial[i]) { pen = false; return; }
+            d += (pen ? "L" : "M") + n1(x(i)) + " " + n1(y(v)); pen = true;
+          });
           if (d) s += '<path d="' + d + '" fill="none" stroke="' + color + '" stroke-width="2"/>';
+          if (dashed) s += '<path class="partial" d="' + dashed + '" fill="none" stroke="' + color + '" stroke-width="1.5" stroke-dasharray="4 3"/>';
           sr.values.forEach(function(v, i) {
             if (v === null) return;
-            s += '<circle cx="' + n1(x(i)) + '" cy="' + n1(y(v)) + '" r="2.5" fill="' + color + '"><title>' + esc(sr.name + " " + labels[i] + ": " + (log ? duration(v) : compact(v))) + '</title></circle>';
+            var p = !!partial[i], fill = p ? '#ffffff" stroke="' + color + '" stroke-width="1.5" class="partial' : color;
+            s += '<circle cx="' + n1(x(i)) + '" cy="' + n1(y(v)) + '" r="' + (p ? "3" : "2.5") + '" fill="' + fill + '"><title>' + esc(sr.name + " " + labels[i] + (p ? " (partial)" : "") + ": " + (log ? duration(v) : compact(v))) + '</title></circle>';
           });
           if (log && last >= 0) {
             var v = sr.values[last];
@@ -243,7 +270,8 @@ extension HTMLReport {
         return s + "</svg>";
       }
       function bars(items, title, labelWidth, color) {
-        var width = 680, rowH = 22, t = 6, height = Math.round(t * 2 + rowH * Math.max(items.length, 1)), l = labelWidth, pw = width - l - 70;
+        var longest = 0; items.forEach(function(it) { longest = Math.max(longest, textWidth(it.text)); });
+        var width = 680, rowH = 22, t = 6, height = Math.round(t * 2 + rowH * Math.max(items.length, 1)), l = labelWidth, pw = width - l - Math.max(70, longest + 14);
         var maxV = 1e-9; items.forEach(function(it) { maxV = Math.max(maxV, it.value); });
         var s = open(width, height, title);
         items.forEach(function(it, i) {
@@ -297,7 +325,7 @@ extension HTMLReport {
           cap.textContent = note ? "filtered: " + note : "";
         }
         filter.charts.forEach(function(c) {
-          put(c.id, lines(c.series.map(function(s) { return {name: s[1], values: v[s[0]].slice(a, b + 1)}; }), labels, c.title, c.log));
+          put(c.id, lines(c.series.map(function(s) { return {name: s[1], values: v[s[0]].slice(a, b + 1)}; }), labels, c.title, c.log, (filter.partial || []).slice(a, b + 1)));
         });
         put("outcomes", stacked(outcomes.map(function(o) { return {label: o[0], value: sum(v[o[1]], a, b), color: o[2]}; }), "Session outcomes"));
         var turns = sum(v.totalUtterances, a, b);
@@ -312,8 +340,14 @@ extension HTMLReport {
           var card = filter.cards[label], old = cards[i].querySelector(".delta");
           if (old) old.remove();
           if (filter.labels.length < 2) continue;
-          var k = Math.max(b, 1), vals = v[card.key];
-          cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k], vals[k], vals[k - 1]));
+          // The latest complete period of the range compared with the complete one before it
+          // (as PeriodChange.line); else the latest complete one, or the last, unchanged.
+          var vals = v[card.key], part = filter.partial || [], cmp = filter.compared || [], k = -1;
+          for (var j = b; j >= Math.max(a, 1); j--) if (cmp[j]) { k = j; break; }
+          if (k >= 0) { cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k], vals[k], vals[k - 1])); continue; }
+          for (j = b; j >= a; j--) if (!part[j]) { k = j; break; }
+          if (k < 0) k = b;
+          cards[i].insertAdjacentHTML("beforeend", deltaHTML(card, filter.labels[k] + (part[k] ? " (partial)" : ""), vals[k], null));
         }
         check();
       }
@@ -340,12 +374,25 @@ extension HTMLReport {
         for (var i = 0; i < figs.length; i++) {
           var svg = figs[i].querySelector("svg");
           var r = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+          var box = figs[i].querySelector(".plot").getBoundingClientRect();
           out.push({id: figs[i].id, width: Math.round(r.width), height: Math.round(r.height), csv: has(data, figs[i].id),
-                    svgWidth: svg ? Math.round(svg.width.baseVal.value) : 0, svgHeight: svg ? Math.round(svg.height.baseVal.value) : 0});
+                    svgWidth: svg ? Math.round(svg.width.baseVal.value) : 0, svgHeight: svg ? Math.round(svg.height.baseVal.value) : 0,
+                    plotWidth: Math.round(box.width), closed: !!figs[i].closest("details:not([open])")});
+        }
+        // Text drawn outside its chart (cut at the SVG's edge), measured as rendered.
+        var clipped = [], svgs = document.querySelectorAll("figure.chart .plot svg");
+        for (var q = 0; q < svgs.length; q++) {
+          var sr = svgs[q].getBoundingClientRect(), texts = svgs[q].querySelectorAll("text");
+          for (var u = 0; u < texts.length; u++) {
+            var tr = texts[u].getBoundingClientRect();
+            if (!tr.width) continue;
+            if (tr.left < sr.left - 0.5 || tr.right > sr.right + 0.5 || tr.top < sr.top - 0.5 || tr.bottom > sr.bottom + 0.5)
+              clipped.push({chart: svgs[q].closest("figure").id, text: texts[u].textContent, left: Math.round(tr.left - sr.left), right: Math.round(sr.right - tr.right)});
+          }
         }
         var secs = [], ss = document.querySelectorAll("section");
         for (var k = 0; k < ss.length; k++) { var b = ss[k].getBoundingClientRect(); secs.push({id: ss[k].id, top: Math.round(b.top + window.scrollY), height: Math.round(b.height)}); }
-        document.getElementById("render-check").textContent = JSON.stringify({rendered: true, charts: out, filter: state, sections: secs,
+        document.getElementById("render-check").textContent = JSON.stringify({rendered: true, charts: out, filter: state, sections: secs, clipped: clipped,
           scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth, scrollHeight: document.documentElement.scrollHeight});
       }
       check();

@@ -99,6 +99,9 @@ enum PeriodChange {
         func arr(_ v: [Double?]) -> String { "[" + v.map { $0.map { MetricNumber.decimal($0, places: 4) } ?? "null" }.joined(separator: ",") + "]" }
         let p = d.trend.options.period
         var s = "{\"period\":\(q(p.rawValue)),\"labels\":[" + d.trend.periods.map { q(HTMLReport.periodLabel($0.start, p)) }.joined(separator: ",") + "]"
+        // Per period: the input covers it only in part; it is compared with the period just before.
+        s += ",\"partial\":[" + d.trend.periods.map { $0.partial ? "true" : "false" }.joined(separator: ",") + "]"
+        s += ",\"compared\":[" + d.trend.periods.map { $0.comparedWith != nil ? "true" : "false" }.joined(separator: ",") + "]"
         s += ",\"segments\":[" + segments.map { seg in
             "{\"name\":\(q(seg.name)),\"v\":{" + seg.values.keys.sorted().map { q($0) + ":" + arr(seg.values[$0]!) }.joined(separator: ",") + "}}"
         }.joined(separator: ",") + "]"
@@ -112,16 +115,38 @@ enum PeriodChange {
         return s + "}"
     }
 
-    /// The change line of a card over the whole input: the last period against the one before.
+    /// The change line of a card over the whole input: the latest complete period against the
+    /// complete one just before (`TrendReport.latestCompared`); partial periods are never
+    /// compared. Without such a pair, the latest complete period (or the last one) without a change.
     /// The script's `deltaHTML` makes the same text for a filtered view.
     static func line(_ card: Card, _ all: Segment, _ d: ReportData) -> String {
-        let labels = d.trend.periods.map { HTMLReport.periodLabel($0.start, d.trend.options.period) }
-        guard labels.count >= 2, let vals = all.values[card.key] else { return "" }
-        let i = labels.count - 1
-        // The period before the last one is not listed (a long gap left out): nothing to compare with.
         let ps = d.trend.periods
-        if d.trend.options.period.next(ps[i - 1].start) != ps[i].start { return html(card, label: labels[i], now: vals[i], before: nil, period: d.trend.options.period.rawValue) }
-        return html(card, label: labels[i], now: vals[i], before: vals[i - 1], period: d.trend.options.period.rawValue)
+        let labels = ps.map { HTMLReport.periodLabel($0.start, d.trend.options.period) }
+        guard labels.count >= 2, let vals = all.values[card.key] else { return "" }
+        let period = d.trend.options.period.rawValue
+        if let i = d.trend.latestCompared {
+            return html(card, label: labels[i], now: vals[i], before: vals[i - 1], period: period)
+        }
+        let i = ps.lastIndex { !$0.partial } ?? labels.count - 1
+        return html(card, label: labels[i] + (ps[i].partial ? " (partial)" : ""), now: vals[i], before: nil, period: period)
+    }
+
+    /// The sentence under the summary cards saying which periods the change lines compare.
+    static func note(_ d: ReportData) -> String {
+        let ps = d.trend.periods
+        let p = d.trend.options.period.rawValue
+        guard ps.count >= 2 else { return "" }
+        let partial = ps.filter(\.partial).map { HTMLReport.periodLabel($0.start, d.trend.options.period) }
+        var s: String
+        if let i = d.trend.latestCompared {
+            s = "Change lines compare the latest complete \(p) (\(HTMLReport.periodLabel(ps[i].start, d.trend.options.period))) with the one before."
+        } else {
+            s = "No two complete \(p)s follow each other: nothing is compared."
+        }
+        if !partial.isEmpty {
+            s += " Partial \(p)\(partial.count == 1 ? "" : "s") (the input covers \(partial.count == 1 ? "it" : "them") only in part, drawn hollow in the charts): \(partial.joined(separator: ", ")); never compared."
+        }
+        return "<p class=\"note\" id=\"period-note\">\(HTML.escape(s))</p>"
     }
 
     static func html(_ card: Card, label: String, now: Double?, before: Double?, period: String) -> String {

@@ -33,11 +33,12 @@ public enum HTMLReport {
         ]
         sections.append(ReportSection(id: "summary", title: "Summary", html: cards(summary, deltas: { label in
             PeriodChange.cards[label].map { PeriodChange.line($0, segments[0], d) } ?? ""
-        })))
+        }) + PeriodChange.note(d)))
 
         // MARK: Trends
         let periods = d.trend.periods
         let labels = periods.map { periodLabel($0.start, d.trend.options.period) }
+        let partial = periods.map(\.partial)
         func series(_ name: String) -> [Double?] {
             let i = TrendMetric.all.firstIndex { $0.name == name }!
             return periods.map { $0.values[i] }
@@ -61,15 +62,17 @@ public enum HTMLReport {
         for t in trendCharts {
             let ss = t.series.map { (name: $0.1, values: series($0.0)) }
             let c = ReportChart(id: t.id, title: t.title,
-                                svg: t.log ? SVGChart.logLines(ss, labels: labels, title: t.title) : SVGChart.lines(ss, labels: labels, title: t.title),
+                                svg: t.log ? SVGChart.logLines(ss, labels: labels, title: t.title, partial: partial)
+                                           : SVGChart.lines(ss, labels: labels, title: t.title, partial: partial),
                                 csv: trendCSV(t.series.map(\.0)))
             charts.append(c)
             trends += figure(c)
         }
         trends += "</div>"
-        if let last = periods.last, periods.count > 1 {
-            trends += "<h3>Top movers in \(HTML.escape(labels.last!)) vs the previous \(d.trend.options.period.rawValue)</h3>"
-            trends += "<p class=\"note\">Intents with at least \(d.trend.options.minCount) turns in both periods whose rate rose most (per 100 turns of the intent).</p><div class=\"grid\">"
+        if let li = d.trend.latestCompared {
+            let last = periods[li]
+            trends += "<h3>Top movers in \(HTML.escape(labels[li])) vs the previous \(d.trend.options.period.rawValue)</h3>"
+            trends += "<p class=\"note\">The latest complete \(d.trend.options.period.rawValue) with the one before (partial periods are not compared). Intents with at least \(d.trend.options.minCount) turns in both periods whose rate rose most (per 100 turns of the intent).</p><div class=\"grid\">"
             for (title, list) in [("Failure rate", last.failureMovers), ("Friction rate", last.frictionMovers)] {
                 trends += "<div><h4>\(title)</h4>"
                 trends += table(["intent", "before", "now", "change", "turns"], list.map { m in
@@ -88,9 +91,10 @@ public enum HTMLReport {
                              csv: ChartCSV.render(["outcome", "sessions", "share"], outcomeValues.map {
                                  [$0.label, String(Int64($0.value)), totalSessions > 0 ? MetricNumber.decimal($0.value / totalSessions, places: 6) : ""] }))
         charts.append(oc)
-        sections.append(ReportSection(id: "outcomes", title: "Session outcomes", html: figure(oc) + table(["outcome", "sessions", "share"], outcomeValues.map {
+        // The bar beside its table: it fills its card (a chart alone in a full-width card filled half).
+        sections.append(ReportSection(id: "outcomes", title: "Session outcomes", html: "<div class=\"grid\">" + figure(oc) + "<div>" + table(["outcome", "sessions", "share"], outcomeValues.map {
             [$0.label, count($0.value), totalSessions > 0 ? pct($0.value * 100 / totalSessions) : "n/a"]
-        }, empty: "No sessions.")))
+        }, empty: "No sessions.") + "</div></div>"))
 
         // MARK: Paths
         let transitions = total.values(named: "pathSessions").filter { $0.labels.count == 2 }
@@ -160,14 +164,23 @@ public enum HTMLReport {
         }
         // Only the weeks that some cohort can observe.
         let lastWeek = max(0, (0...12).last { k in shareGrid.contains { $0[k] != nil } } ?? 0)
+        // The week of the last record, when the input ends before that week does: its cells are partial.
+        var partialWeek: Int64? = nil
+        if let to = d.result.to, MetricsOptions.Period.week.isPartial(Timestamp.weekStart(to), from: d.result.from ?? to, to: to) {
+            partialWeek = Timestamp.weekStart(to)
+        }
+        let partialGrid = cohorts.map { c in (0...lastWeek).map { k in
+            guard let w = partialWeek, let start = Timestamp.parse(c) else { return false }
+            return k > 0 && start + Int64(k) * 604_800_000 == w
+        } }
         let rc = ReportChart(id: "retention", title: "Retention by weekly cohort",
                              svg: SVGChart.heatmap(rows: cohorts, columns: Array(weeks[0...lastWeek]), shares: shareGrid.map { Array($0[0...lastWeek]) },
-                                                   counts: countGrid.map { Array($0[0...lastWeek]) }, title: "Retention"),
+                                                   counts: countGrid.map { Array($0[0...lastWeek]) }, title: "Retention", partial: partialGrid),
                              csv: ChartCSV.render(["cohort", "week", "customers", "share"], ret.map { r in
                                  let n = retCounts.first { $0.labels == r.labels }?.value.text ?? ""
                                  return [r.labels[0], r.labels[1], n == "null" ? "" : n, r.value == .null ? "" : r.value.text]
                              }),
-                             note: "Cohort: the ISO week of a customer's first turn in the input; week k: share of the cohort with a turn k weeks later (blank: not yet observable).")
+                             note: "Cohort: the ISO week of a customer's first turn in the input; week k: share of the cohort with a turn k weeks later (blank: not yet observable; * and a dashed outline: a week the input covers only in part, so its share can still grow).")
         charts.append(rc)
         sections.append(ReportSection(id: "retention", title: "Retention", html: figure(rc)))
 

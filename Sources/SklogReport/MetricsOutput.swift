@@ -26,6 +26,7 @@ public enum MetricsJSON {
         for (i, b) in r.buckets.enumerated() {
             if i > 0 { raw(",") }
             raw("\n{\"start\":"); str(Timestamp.string(b.start ?? 0))
+            raw(",\"partial\":"); raw(b.partial ? "true" : "false")
             raw(",\"metrics\":"); metrics(b.metrics, whole: false, &o)
             raw(",\"dimensions\":"); dimensions(b.dimensions, &o)
             raw("}")
@@ -125,6 +126,12 @@ public enum MetricsCSV {
     }
 
     static func rows(_ period: String?, _ b: MetricsBucket, _ o: inout [UInt8]) {
+        // A period's first row says whether the input covers it only in part (1) or whole (0):
+        // one more metric name, so the four columns stay as they are.
+        if let p = period {
+            CSV.appendCell(p, to: &o)
+            o.append(contentsOf: (b.partial ? ",partial,,1\n" : ",partial,,0\n").utf8)
+        }
         set(period, nil, b.metrics, &o)
         for d in b.dimensions {
             for v in d.values { set(period, "\(d.name)=\(v.value)", v.metrics, &o) }

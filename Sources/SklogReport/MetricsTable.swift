@@ -45,8 +45,11 @@ public enum MetricsTable {
 
         if let p = r.period, !r.buckets.isEmpty {
             out += "\n" + style.bold("== By \(p == "15m" ? "15 minutes" : p) (UTC) ==") + "\n"
-            let cols = r.buckets.map { (bucketLabel($0.start ?? 0, p), $0.metrics) }
+            let cols = r.buckets.map { (bucketLabel($0.start ?? 0, p) + ($0.partial ? "*" : ""), $0.metrics) }
             out += sections(cols, style: style, wholeTables: nil, absentNote: false)
+            if r.buckets.contains(where: \.partial) {
+                out += style.dim("* partial: the input covers this period only in part (it starts after the period's start or ends before its end)") + "\n"
+            }
             if !r.by.isEmpty {
                 out += "\n" + style.dim("(per-bucket breakdowns by \(r.by.joined(separator: ", ")) are in --format json and csv)") + "\n"
             }

@@ -73,20 +73,29 @@ public enum TrendOutput {
         var out = "Trend by \(t.options.period.rawValue)"
         if let f = t.from, let to = t.to { out += " (\(Timestamp.string(f)) to \(Timestamp.string(to)))" }
         out += "\n\n"
+        func label(_ p: TrendPeriod) -> String { periodLabel(p.start, t.options.period) + (p.partial ? "*" : "") }
         out += table(["period"] + ms.map(\.label), t.periods.map { p in
-            [periodLabel(p.start, t.options.period)] + ms.indices.map { show(p.values[$0], ms[$0].unit) }
+            [label(p)] + ms.indices.map { show(p.values[$0], ms[$0].unit) }
         })
-        if t.periods.count > 1 {
-            out += "\nChange from the previous period (absolute; relative)\n\n"
-            out += table(["period"] + ms.map(\.label), t.periods.dropFirst().map { p in
-                [periodLabel(p.start, t.options.period)] + ms.indices.map { i in
+        if t.periods.contains(where: \.partial) {
+            out += "* partial: the input covers this \(t.options.period.rawValue) only in part (it starts after the \(t.options.period.rawValue)'s start or ends before its end); it is not compared\n"
+        }
+        let compared = t.periods.filter { $0.comparedWith != nil }
+        if t.periods.count > 1 && compared.isEmpty {
+            out += "\nNo two complete \(t.options.period.rawValue)s follow each other: no changes or top movers (partial periods are not compared).\n"
+        }
+        if !compared.isEmpty {
+            out += "\nChange from the previous \(t.options.period.rawValue) (complete periods only; absolute; relative)\n\n"
+            out += table(["period"] + ms.map(\.label), compared.map { p in
+                [label(p)] + ms.indices.map { i in
                     p.change[i] == nil ? "n/a" : signed(p.change[i], ms[i].unit) + (p.relativeChange[i].map { "; " + percent($0) } ?? "")
                 }
             })
         }
-        if let last = t.periods.last, t.periods.count > 1 {
+        if let li = t.latestCompared {
+            let last = t.periods[li]
             out += "\nTop movers in \(periodLabel(last.start, t.options.period)) vs the previous \(t.options.period.rawValue)"
-            out += " (intents with at least \(t.options.minCount) turns in both)\n"
+            out += " (the latest complete \(t.options.period.rawValue) with the one before; intents with at least \(t.options.minCount) turns in both)\n"
             for (title, list) in [("failure rate (failed per 100 turns)", last.failureMovers), ("friction rate (events per 100 turns)", last.frictionMovers)] {
                 out += "\n  \(title)\n"
                 if list.isEmpty { out += "    none rose\n"; continue }
@@ -101,14 +110,16 @@ public enum TrendOutput {
 
     // MARK: CSV
 
-    /// Long form: `period_start,metric,dimension,value,change,relative_change,rank` — one row per
-    /// period and metric, then one per mover (`intentFailureRate`/`intentFrictionRate`,
+    /// Long form: `period_start,metric,dimension,value,change,relative_change,rank` — per period a
+    /// `partial` row (value 1 when the input covers the period only in part, else 0), one row per
+    /// metric, then one per mover (`intentFailureRate`/`intentFrictionRate`,
     /// dimension `intent=NAME`, change in points, rank 1 = largest rise).
     public static func csv(_ t: TrendReport) -> String {
         var out = "period_start,metric,dimension,value,change,relative_change,rank\n"
         func num(_ v: Double?) -> String { v.map { MetricNumber.decimal($0, places: 6) } ?? "" }
         for p in t.periods {
             let start = Timestamp.string(p.start)
+            out += "\(start),partial,,\(p.partial ? 1 : 0),,,\n"
             for (i, m) in TrendMetric.all.enumerated() {
                 out += "\(start),\(m.name),,\(num(p.values[i])),\(num(p.change[i])),\(num(p.relativeChange[i])),\n"
             }
@@ -137,7 +148,8 @@ public enum TrendOutput {
         s += ",\"metrics\":[" + TrendMetric.all.map { "{\"name\":\"\($0.name)\",\"unit\":\"\($0.unit.rawValue)\",\"source\":\"\($0.source)\"}" }.joined(separator: ",") + "]"
         s += ",\"periods\":["
         s += t.periods.map { p in
-            var o = "{\"start\":\"\(Timestamp.string(p.start))\",\"values\":{"
+            var o = "{\"start\":\"\(Timestamp.string(p.start))\",\"partial\":\(p.partial)"
+            o += ",\"comparedWith\":" + (p.comparedWith.map { "\"\(Timestamp.string($0))\"" } ?? "null") + ",\"values\":{"
             o += TrendMetric.all.enumerated().map { i, m in "\"\(m.name)\":\(num(p.values[i]))" }.joined(separator: ",")
             o += "},\"change\":{"
             o += TrendMetric.all.enumerated().map { i, m in "\"\(m.name)\":{\"absolute\":\(num(p.change[i])),\"relative\":\(num(p.relativeChange[i]))}" }.joined(separator: ",")

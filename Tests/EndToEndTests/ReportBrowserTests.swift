@@ -72,9 +72,11 @@ struct ReportBrowserTests {
         #expect(check["rendered"] as? Bool == true)
         let charts = try #require(check["charts"] as? [[String: Any]])
         let ids = charts.compactMap { $0["id"] as? String }
-        #expect(ids == ["trend-volume", "trend-failures", "trend-latency", "trend-friction", "outcomes", "paths", "friction", "retention", "latency",
-                        "intents", "locales", "enablements", "purchasing", "smart-home-actions", "plays"])
-        for c in charts {
+        // The operational pages' charts (op-…) come between the smart home actions and plays.
+        #expect(ids.filter { !$0.hasPrefix("op-") } == ["trend-volume", "trend-failures", "trend-latency", "trend-friction", "outcomes", "paths", "friction", "retention", "latency",
+                                                       "intents", "locales", "enablements", "purchasing", "smart-home-actions", "plays"])
+        // Charts inside a closed <details> (each capability's directives) are not laid out.
+        for c in charts where c["closed"] as? Bool != true {
             #expect((c["width"] as? Int ?? 0) > 50, "chart \(c["id"] ?? "?") has no width")
             #expect((c["height"] as? Int ?? 0) > 30, "chart \(c["id"] ?? "?") has no height")
             #expect(c["csv"] as? Bool == true, "chart \(c["id"] ?? "?") has no CSV data")

@@ -22,8 +22,13 @@ private func twoDays() -> [String] {
                                  intent: isA ? "A" : "B", user: user, extra))
         }
     }
-    return lines
+    // Complete days only (trends never compare a partial period): the input reaches the second
+    // day's last millisecond with a record no trend number counts.
+    return lines + [coverSecondDay]
 }
+
+private let coverSecondDay = TR.line(2 * 86_400_000 - 1, "cover", sid: nil, type: "Alexa.ChangeReport", user: nil,
+                                     "\"skillType\":\"smart_home\",\"namespace\":\"Alexa\",\"name\":\"ChangeReport\",\"endpointId\":\"e1\"")
 
 private func trend(_ lines: [String], minCount: Int64 = 20) -> TrendReport {
     var o = TrendOptions()
@@ -95,14 +100,14 @@ private func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 1e
     @Test func fallingRatesAreNotMovers() {
         // Swap the days: rates fall, so there are no movers.
         var lines = twoDays()
-        let first = Array(lines[0..<24]), second = Array(lines[24...])
+        let first = Array(lines[0..<24]), second = Array(lines[24..<48])
         let day: Int64 = 86_400_000
         func shift(_ l: String, _ by: Int64) -> String {
             let r = TR.record(l)
             let old = Timestamp.string(r.ts), new = Timestamp.string(r.ts + by)
             return l.replacingOccurrences(of: old, with: new)
         }
-        lines = second.map { shift($0, -day) } + first.map { shift($0, day) }
+        lines = second.map { shift($0, -day) } + first.map { shift($0, day) } + [coverSecondDay]
         let t = trend(lines)
         #expect(t.periods[1].failureMovers.isEmpty && t.periods[1].frictionMovers.isEmpty)
     }

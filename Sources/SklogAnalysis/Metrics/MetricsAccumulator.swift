@@ -20,6 +20,13 @@ public struct MetricsOptions: Sendable, Equatable {
             self == .week ? Timestamp.weekStart(ts) : Timestamp.floorDiv(ts, milliseconds) * milliseconds
         }
 
+        /// Whether an input whose records run from `from` to `to` (ms, inclusive) covers the period
+        /// starting at `start` only in part: it starts after the period's start, or ends before
+        /// the period's last millisecond. Only the first and the last period can be partial.
+        public func isPartial(_ start: Int64, from: Int64, to: Int64) -> Bool {
+            from > start || to < next(start) - 1
+        }
+
         /// Start of the period after the one starting at `start`.
         public func next(_ start: Int64) -> Int64 { start + milliseconds }
 

@@ -95,6 +95,9 @@ public struct MetricsBucket: Sendable {
     public var start: Int64?
     public var metrics: MetricSet
     public var dimensions: [MetricsDimension]
+    /// The input covers this period only in part: its first record is after the period's start,
+    /// or its last record is before the period's last millisecond (`Period.isPartial`).
+    public var partial: Bool = false
 }
 
 /// Everything a metrics run reports.
@@ -147,7 +150,7 @@ extension MetricsAccumulator {
                     values.sort { utf8Precedes($0.value, $1.value) }
                     dims.append(MetricsDimension(name: dim.rawValue, values: values))
                 }
-                out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims))
+                out.append(MetricsBucket(start: s, metrics: metrics, dimensions: dims, partial: p.isPartial(s, from: minTs, to: maxTs)))
             }
         }
         var totalDims: [MetricsDimension] = []
@@ -358,11 +361,15 @@ struct Evaluator {
         put("changeReportAccuracy", rate(changeReport, c[.crMatches], c[.crComparisons]))
 
         // Enablements and account linking.
+        // Initiations come only from AccountLinking.Initiated: without any in the input (a log
+        // with only AlexaSkillEvent.SkillAccountLinked completions) they are not available, and
+        // neither is the completion rate — never "0 initiations, 191 completions".
+        let initiations = accountLinking && w[.alInitiated] > 0
         put("totalEnablements", count(skillEvents, c[.enabled]))
         put("disablements", count(skillEvents, c[.disabled]))
-        put("accountLinkingInitiations", count(accountLinking, c[.alInitiated]))
+        put("accountLinkingInitiations", count(initiations, c[.alInitiated]))
         put("accountLinkingCompletions", count(accountLinking, c[.alCompleted]))
-        put("accountLinkingCompletionRate", rate(accountLinking, c[.alCompleted], c[.alInitiated]))
+        put("accountLinkingCompletionRate", rate(initiations, c[.alCompleted], c[.alInitiated]))
         if accountLinking {
             var vias = Set(c.viaInitiated.keys)
             vias.formUnion(c.viaCompleted.keys)

@@ -61,9 +61,15 @@ public struct TrendMover: Sendable, Equatable {
 /// One period of a trend.
 public struct TrendPeriod: Sendable {
     public var start: Int64
+    /// The input covers this period only in part (`MetricsBucket.partial`): its numbers are shown
+    /// but never compared.
+    public var partial: Bool = false
+    /// The start of the period this one is compared with: the period just before, when both are
+    /// complete (nil otherwise, and then `change`, `relativeChange` and the movers are empty).
+    public var comparedWith: Int64? = nil
     /// Values in `TrendMetric.all` order (nil: not available).
     public var values: [Double?]
-    /// value − previous period's value (nil for the first period or when either is n/a).
+    /// value − previous period's value (nil when not compared, or when either is n/a).
     public var change: [Double?]
     /// change ÷ previous value (nil when the previous value is 0 or n/a).
     public var relativeChange: [Double?]
@@ -77,6 +83,9 @@ public struct TrendPeriod: Sendable {
 public struct TrendReport: Sendable {
     public var options: TrendOptions
     public var periods: [TrendPeriod]
+    /// The index of the latest period compared with the one before (both complete): the one
+    /// whose change and movers are headlined. Nil when no two complete periods follow each other.
+    public var latestCompared: Int? { periods.lastIndex { $0.comparedWith != nil } }
     public var accounting: Accounting
     public var from: Int64?
     public var to: Int64?
@@ -108,11 +117,17 @@ public enum Trend {
         var prevStart: Int64? = nil
         for b in r.buckets {
             // After empty periods that are not listed (a long gap, `Period.listed`), the
-            // previous period is not shown: nothing to compare with.
+            // previous period is not shown: nothing to compare with. A partial period (the input
+            // covers it only in part) is neither compared nor compared with.
             if let s = prevStart, let p = MetricsOptions.Period(rawValue: r.period ?? ""), p.next(s) != (b.start ?? 0) {
                 prevValues = nil
                 prevIntents = [:]
             }
+            if b.partial {
+                prevValues = nil
+                prevIntents = [:]
+            }
+            let comparedWith = prevValues == nil ? nil : prevStart
             prevStart = b.start
             let values = TrendMetric.all.map { $0.value(in: b.metrics) }
             var change: [Double?] = Array(repeating: nil, count: values.count)
@@ -137,10 +152,10 @@ public enum Trend {
             let first = prevValues == nil
             let failureMovers = first ? [] : movers(intents, prevIntents, o) { Double($0.failures) }
             let frictionMovers = first ? [] : movers(intents, prevIntents, o) { Double($0.friction) }
-            periods.append(TrendPeriod(start: b.start ?? 0, values: values, change: change, relativeChange: rel,
-                                       failureMovers: failureMovers, frictionMovers: frictionMovers))
-            prevValues = values
-            prevIntents = intents
+            periods.append(TrendPeriod(start: b.start ?? 0, partial: b.partial, comparedWith: comparedWith, values: values, change: change,
+                                       relativeChange: rel, failureMovers: failureMovers, frictionMovers: frictionMovers))
+            prevValues = b.partial ? nil : values
+            prevIntents = b.partial ? [:] : intents
         }
         return TrendReport(options: o, periods: periods, accounting: r.accounting, from: r.from, to: r.to)
     }
