@@ -16,6 +16,7 @@ extension LambdaLineParser {
         var message: (kind: JSONValueKind, start: Int, end: Int)?
         var record: (Int, Int)?, errorType: (Int, Int)?
         var otherKeys = 0
+        var hasErrorMessage = false
         do {
             try sc.members { ks, ke, kind, vs, ve in
                 let k = UnsafeRawBufferPointer(start: base + ks, count: ke - ks)
@@ -32,6 +33,7 @@ extension LambdaLineParser {
                     else if Self.equal(k, "requestId"), kind == .string { reqId = (vs, ve) }
                     else if Self.equal(k, "errorType"), kind == .string { errorType = (vs, ve) }
                     else { otherKeys += 1 }
+                case 12: if Self.equal(k, "errorMessage") { hasErrorMessage = true }; otherKeys += 1
                 default: otherKeys += 1
                 }
             }
@@ -96,6 +98,13 @@ extension LambdaLineParser {
             let target = inv ?? asm.orphanInvocation(line: number, text: line)
             target.error = true
             if target.errorType == nil { target.errorType = t }
+        }
+        if errorType != nil || hasErrorMessage {
+            // The error line's own message and stack (`errorMessage`, `stackTrace`).
+            let target = inv ?? asm.orphanInvocation(line: number, text: line)
+            if let d = try? JSONDocument(bytes: Array(line), from: 0) {
+                target.structuredError(ErrorDetails.fromObject(d, d.root))
+            }
         }
         var text: [UInt8] = []
         if let m = message {

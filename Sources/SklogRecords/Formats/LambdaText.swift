@@ -158,7 +158,10 @@ final class LambdaLineParser {
         let rest = UnsafeRawBufferPointer(rebasing: line[msgStart...])
         if Self.starts(rest, "Task timed out after") {
             flush(s, sink: sink)
-            (inv ?? s.current)?.timedOut = true
+            if let t = inv ?? s.current {
+                t.timedOut = true
+                if t.timeoutMessage == nil { t.timeoutMessage = InvocationAssembler.timeoutText(rest) }
+            }
             return true
         }
         var isError = false
