@@ -41,6 +41,8 @@ final class Invocation {
     @exclusivity(unchecked) var expired = false
     /// The log time of the stream it began in.
     @exclusivity(unchecked) var clock: StreamClock?
+    /// `grep --raw`: its input lines (global line number, bytes), in input order.
+    @exclusivity(unchecked) var rawLines: [(Int64, [UInt8])] = []
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
@@ -83,6 +85,20 @@ final class InvocationAssembler {
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
     let expiry = InvocationExpiry()
+    /// `grep --raw`: keep each invocation's lines. The line being read belongs to `lineOwner`
+    /// (set where the line is attributed: `lookup`, a message's `begin` or continuation).
+    var keepRaw = false
+    @exclusivity(unchecked) var lineOwner: Invocation?
+
+    /// Before a line (with `keepRaw`).
+    func rawLineBegins() { lineOwner = nil }
+
+    /// After a line (with `keepRaw`): the line goes to the invocation it was attributed to.
+    func rawLineEnds(_ text: UnsafeRawBufferPointer, number: Int64) {
+        guard let inv = lineOwner, !inv.finalized, !inv.id.isEmpty else { return }
+        inv.rawLines.append((number, Array(text)))
+        lineOwner = nil
+    }
     @exclusivity(unchecked) private var expiryCheckedAt: Int64 = 0
     static let lag: Int64 = 64
 
@@ -106,14 +122,16 @@ final class InvocationAssembler {
         if let c = s.last, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
             c.lastLine = line
+            if keepRaw { lineOwner = c }
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { s.last = inv; inv.lastLine = line; return inv }
+        if let inv = open[key] { s.last = inv; inv.lastLine = line; if keepRaw { lineOwner = inv }; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
         s.last = inv
         expiry.track(inv, line: line, clock: s.clock)
+        if keepRaw { lineOwner = inv }
         return inv
     }
 
@@ -496,6 +514,7 @@ final class InvocationAssembler {
         b.string("errorFrame", errorFrame)
         if let s = f.state ?? p.response?.state { s.withUnsafeBytes { b.raw("state", json: $0) } }
         if !inv.id.isEmpty { inv.id.withUnsafeBytes { b.string("lambdaRequestId", bytes: $0) } }
+        if keepRaw && !inv.rawLines.isEmpty { sink.attachRaw(line: inv.firstLine, lines: inv.rawLines) }
         sink.acceptJSON(b.finish(), line: inv.firstLine)
     }
 }

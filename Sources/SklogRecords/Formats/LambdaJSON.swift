@@ -130,6 +130,8 @@ public final class LambdaJSONAdapter: FormatAdapter {
     public init() {}
 
     public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
+        defer { if parser.asm.keepRaw { parser.asm.rawLineEnds(line, number: number) } }
         if line.first == UInt8(ascii: "{") {
             switch parser.jsonLine(line, outerTs: nil, number: number, state: state, sink: sink) {
             case .handled: break
