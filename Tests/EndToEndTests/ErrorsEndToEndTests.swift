@@ -114,4 +114,29 @@ import Testing
         #expect(rec["errorMessage"] as? String == "'value'")
         #expect(rec["errorFrame"] as? String == "/var/task/lambda_function.py:48")
     }
+
+    /// Every exception signature `sklog gen` planted in raw logs is one group, with the count the
+    /// ground truth gives (Lambda text and Lambda JSON, with duplicates and disorder).
+    @Test(arguments: ["lambda", "lambda-json"])
+    func groupsMatchTheSimulatorsPlantedExceptions(_ format: String) throws {
+        let dir = temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let log = dir + "/gen.log", truth = dir + "/truth.ndjson"
+        let g = try Run.tool("sklog-gen", ["--records", "3000", "--days", "7", "--seed", "5", "--format", format, "-o", log, "--truth", truth])
+        #expect(g.status == 0)
+        let summary = try JSONSerialization.jsonObject(with: Data(try String(contentsOfFile: truth, encoding: .utf8)
+            .split(separator: "\n").last!.utf8)) as! [String: Any]
+        let planted = try #require(summary["exceptions"] as? [[String: Any]])
+        #expect(planted.count == 5)  // NoHandler, Error, ReferenceError, TypeError from two frames
+        let r = try Run.tool("sklog-errors", ["-q", "--format", "json", log])
+        let groups = (try JSONSerialization.jsonObject(with: r.out) as! [String: Any])["groups"] as! [[String: Any]]
+        for p in planted {
+            let same = groups.filter {
+                $0["errorType"] as? String == p["errorType"] as? String && $0["message"] as? String == p["message"] as? String
+                    && ($0["frame"] as? String) == (p["frame"] as? String)
+            }
+            #expect(same.count == 1, "\(p)")
+            #expect(same.first?["count"] as? Int == p["count"] as? Int, "\(p)")
+        }
+    }
 }

@@ -200,4 +200,17 @@ import Testing
         #expect(names.firstIndex(of: "errorMessage") == names.firstIndex(of: "errorType")! + 1)
         #expect(names.firstIndex(of: "errorFrame") == names.firstIndex(of: "errorType")! + 2)
     }
+
+    @Test func lambdaJSONNoHandlerErrorLine() throws {
+        // The ASK SDK's dispatcher error as a Lambda JSON error line: NoHandler, as in text logs.
+        let line1 = #"{"time":"2026-11-24T10:00:00.000Z","type":"platform.start","record":{"requestId":"nh1","version":"$LATEST"}}"#
+        let envJSON = env("ENH", "IntentRequest", extra: #","intent":{"name":"BookIntent"}"#).replacingOccurrences(of: "\"", with: "\\\"")
+        let line2 = #"{"timestamp":"2026-11-24T10:00:00.010Z","level":"INFO","requestId":"nh1","message":"\#(envJSON)"}"#
+        let line3 = #"{"timestamp":"2026-11-24T10:00:00.020Z","level":"ERROR","requestId":"nh1","message":"Invoke Error","errorType":"AskSdk.GenericRequestDispatcher Error","errorMessage":"Unable to find a suitable request handler.","stackTrace":["AskSdk.GenericRequestDispatcher Error: Unable to find a suitable request handler.","    at Object.createAskSdkError (/var/task/node_modules/ask-sdk-core/dist/util/AskSdkUtils.js:22:17)"]}"#
+        let line4 = #"{"time":"2026-11-24T10:00:00.030Z","type":"platform.report","record":{"requestId":"nh1","metrics":{"durationMs":20.0},"status":"error"}}"#
+        let x = try #require(try RawRun.text([line1, line2, line3, line4].joined(separator: "\n")).record("ENH"))
+        #expect(x["errorType"] as? String == "NoHandler")
+        #expect(x["errorMessage"] as? String == "Unable to find a suitable request handler.")
+        #expect(x["errorFrame"] == nil)
+    }
 }

@@ -105,6 +105,9 @@ extension LambdaLineParser {
             if let d = try? JSONDocument(bytes: Array(line), from: 0) {
                 target.structuredError(ErrorDetails.fromObject(d, d.root))
             }
+            // The ASK SDK dispatcher's error is NoHandler here too (its text is in errorType and
+            // errorMessage, not in the message "Invoke Error").
+            if EnvelopeReader.markers(line).noHandler { target.noHandler = true }
         }
         var text: [UInt8] = []
         if let m = message {
