@@ -179,7 +179,8 @@ public final class IDSelector {
             let v = RecordValues(r, redact: redact)
             let src = r.string(r.src) ?? "\(names.indices.contains(Int(r.input)) ? names[Int(r.input)] : "-"):\(r.line)"
             cells = [id, Timestamp.string(r.ts), v.text("sessionId"), v.text("skillType"), v.text("requestType"), v.text("intent"),
-                     v.text("locale"), v.text("latencyMs"), v.text("outcome"), v.text("errorType"), nil, v.text("lambdaRequestId"), src]
+                     v.text("locale"), v.text("latencyMs"), v.text("outcome"), v.text("errorType"), v.text("errorMessage"), v.text("errorFrame"),
+                     nil, v.text("lambdaRequestId"), src]
         }
         return IDRow(seq: seq, ts: r.ts, latencyMs: r.latencyMs, endpoint: endpoint, reasons: reasons, messageId: id, cells: cells)
     }
@@ -279,11 +280,12 @@ public enum IDWriter {
         try out.write(byte: 0x0a)
     }
     public static let columns = ["messageId", "timestamp", "sessionId", "skillType", "requestType", "intent", "locale",
-                                 "latencyMs", "outcome", "errorType", "friction", "lambdaRequestId", "src"]
+                                 "latencyMs", "outcome", "errorType", "errorMessage", "errorFrame", "friction", "lambdaRequestId", "src"]
+    static let frictionColumn = columns.firstIndex(of: "friction")!
 
     static func cells(_ row: IDRow) -> [String?] {
         var c = row.cells
-        if c.count == columns.count { c[10] = row.friction.isEmpty ? nil : row.friction.map(\.rawValue).joined(separator: ";") }
+        if c.count == columns.count { c[frictionColumn] = row.friction.isEmpty ? nil : row.friction.map(\.rawValue).joined(separator: ";") }
         return c
     }
 

@@ -110,8 +110,9 @@ public struct InputOptions: ParsableArguments {
     /// Opens every input (exit 2 if one cannot be opened). A tool that streams its output
     /// (records, sessions, events) passes `streamingTo: -o FILE`: when that output goes to the
     /// terminal, a progress line would be written over it, so there is none.
-    public func openStream(streamingTo outputPath: String?? = .none) throws -> RecordStream {
+    public func openStream(streamingTo outputPath: String?? = .none, keepRaw: Bool = false) throws -> RecordStream {
         var o = try streamOptions()
+        o.keepRaw = keepRaw
         if case .some(let path) = outputPath, path == nil || path == "-", isatty(1) != 0 { o.progress = false }
         return try RecordStream(paths: files, options: o)
     }

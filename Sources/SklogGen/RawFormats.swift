@@ -120,13 +120,8 @@ final class RawRenderer {
     }
 
     private func writeInvokeError(_ r: Rec, t: Int64, lid: ID128) {
-        let et = Int(r.errorType)
-        let type = et == E.noHandler ? "AskSdk.GenericRequestDispatcher Error" : errorNames[et]
-        let message = errorMessages[et] ?? "Internal error"
-        let stack = [type + ": " + message,
-                     "    at GenericRequestDispatcher.dispatchRequest (/var/task/node_modules/ask-sdk-runtime/dist/dispatcher/GenericRequestDispatcher.js:87:23)",
-                     "    at process.processTicksAndRejections (node:internal/process/task_queues:95:5)",
-                     "    at async CustomSkill.invoke (/var/task/node_modules/ask-sdk-core/dist/skill/CustomSkill.js:67:29)"]
+        let x = plantedException(r)
+        let type = x.type, message = x.message, stack = x.stack
         if json {
             msg.raw("{\"timestamp\":\""); msg.timestamp(t); msg.raw("\",\"level\":\"ERROR\",\"requestId\":\""); msg.uuid(lid)
             msg.raw("\",\"message\":\"Invoke Error\",\"errorType\":"); msg.jsonString(type)

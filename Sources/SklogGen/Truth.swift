@@ -142,6 +142,8 @@ final class Truth {
     var firstTs = Int64.max, lastTs = Int64.min
     var lastChange: [Int64: SHState] = [:]
     var comparisons = 0, matches = 0
+    /// Raw Lambda formats: the planted exceptions by group (errorType, masked message, frame).
+    var exceptions: [String: (type: String, message: String, frame: String?, count: Int)] = [:]
 
     init(view: View, ctx: RenderContext, out: ByteSink?) {
         self.view = view
@@ -169,6 +171,12 @@ final class Truth {
             if r.outcome == 0 { endpointSuccess += 1 } else if r.outcome > 0 { endpointFailures += 1 }
         }
         if r.rt.isUserInitiated && view.hasUser(r) { customers.insert(r.user) }
+        // The `Invoke Error` of a failed custom skill invocation (RawFormats.swift).
+        if !view.full && r.outcome == 1 && !r.rt.isSmartHome {
+            let x = plantedException(r)
+            let key = x.groupType + "\u{1}" + x.groupMessage + "\u{1}" + (x.groupFrame ?? "")
+            exceptions[key, default: (x.groupType, x.groupMessage, x.groupFrame, 0)].count += 1
+        }
     }
 
     /// A record in written (time) order, once.
@@ -274,6 +282,18 @@ final class Truth {
         b.raw(",\"failure\":"); b.int(endpointFailures)
         b.raw("},\"changeReportComparisons\":"); b.int(comparisons)
         b.raw(",\"changeReportMatches\":"); b.int(matches)
+        if !view.full {
+            // The planted exceptions, as `sklog errors` groups them (raw formats only).
+            b.raw(",\"exceptions\":[")
+            for (i, e) in exceptions.values.sorted(by: { ($0.count, $1.type, $1.message, $1.frame ?? "") > ($1.count, $0.type, $0.message, $0.frame ?? "") }).enumerated() {
+                if i > 0 { b.byte(0x2C) }
+                b.raw("{\"errorType\":"); b.quoted(esc(e.type)); b.raw(",\"message\":"); b.quoted(esc(e.message))
+                b.raw(",\"frame\":")
+                if let f = e.frame { b.quoted(esc(f)) } else { b.raw("null") }
+                b.raw(",\"count\":"); b.int(e.count); b.byte(0x7D)
+            }
+            b.byte(0x5D)
+        }
         b.raw("}\n")
         o.write(buf)
         buf.removeAll()

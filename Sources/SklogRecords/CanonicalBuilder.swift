@@ -61,7 +61,7 @@ public enum CanonicalFields {
         ("ts", .string), ("messageId", .string), ("sessionId", .string), ("userId", .string), ("skillId", .string),
         ("deviceId", .string), ("stage", .string), ("locale", .string), ("skillType", .string), ("requestType", .string),
         ("intent", .string), ("slots", .object), ("utterance", .string), ("confidence", .string), ("latencyMs", .number),
-        ("latencySource", .string), ("outcome", .string), ("errorType", .string), ("endSession", .bool), ("reprompt", .bool),
+        ("latencySource", .string), ("outcome", .string), ("errorType", .string), ("errorMessage", .string), ("errorFrame", .string), ("endSession", .bool), ("reprompt", .bool),
         ("speechMs", .number), ("bargeIn", .bool), ("unhandled", .bool), ("reason", .string), ("namespace", .string),
         ("name", .string), ("endpointId", .string), ("correlationToken", .string), ("state", .object),
         ("ispAction", .string), ("productId", .string), ("productType", .string), ("purchaseResult", .string),

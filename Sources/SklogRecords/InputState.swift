@@ -217,6 +217,7 @@ final class InputState: RecordSink {
         canonical = adapter is NDJSONAdapter
         if let raw = adapter as? RawLogAdapter {
             raw.parser.asm.holdMs = min(raw.parser.asm.holdMs, max(0, stream.options.maxDelayMs))
+            raw.parser.asm.keepRaw = stream.options.keepRaw
         }
         // Canonical NDJSON is parsed line by line without state: the decoding thread may parse
         // chunks ahead when it has nothing to decode.
@@ -282,6 +283,11 @@ final class InputState: RecordSink {
     }
 
     func noteOutcomeFromErrorsAlone() { stream.accounting.outcomesFromErrorsAlone += 1 }
+
+    func attachRaw(line: Int64, lines: [(Int64, [UInt8])]) {
+        let (file, l) = local(line)
+        stream.attachRaw(RawKey(input: Int32(index), line: l), file: file, lines: lines.map { (local($0.0).1, $0.1) })
+    }
 }
 
 

@@ -55,6 +55,8 @@ public struct Record {
     public var latencySource = Field.absent
     public var outcome = Outcome.unknown
     public var errorType = Field.absent
+    /// The exception's message and the skill's stack frame (failed records of raw logs).
+    public var errorMessage = Field.absent, errorFrame = Field.absent
     public var endSession = TriState.unknown, reprompt = TriState.unknown
     public var speechMs: Int64 = -1
     public var bargeIn = TriState.unknown, unhandled = TriState.unknown

@@ -35,7 +35,7 @@ public enum RecordParser {
         case other, ts, messageId, sessionId, userId, skillId, deviceId, stage, locale, skillType, requestType, intent,
              slots, utterance, confidence, latencyMs, latencySource, outcome, errorType, endSession, reprompt, speechMs,
              bargeIn, unhandled, reason, namespace, name, endpointId, correlationToken, state, ispAction, productId,
-             productType, purchaseResult, offerHeard, trial, grantType, via, lambdaRequestId, src
+             productType, purchaseResult, offerHeard, trial, grantType, via, lambdaRequestId, src, errorMessage, errorFrame
     }
 
     /// The same keys for the SIMD scan (each case is named as its JSON key), which then hands
@@ -74,8 +74,9 @@ public enum RecordParser {
             case 0x67: return eq("grantType") ? .grantType : .other
             default: return .other
             }
-        case 10: return eq("confidence") ? .confidence : eq("endSession") ? .endSession : eq("endpointId") ? .endpointId : eq("offerHeard") ? .offerHeard : .other
+        case 10: return eq("confidence") ? .confidence : eq("endSession") ? .endSession : eq("endpointId") ? .endpointId : eq("offerHeard") ? .offerHeard : eq("errorFrame") ? .errorFrame : .other
         case 11: return eq("requestType") ? .requestType : eq("productType") ? .productType : .other
+        case 12: return eq("errorMessage") ? .errorMessage : .other
         case 13: return eq("latencySource") ? .latencySource : .other
         case 14: return eq("purchaseResult") ? .purchaseResult : .other
         case 15: return eq("lambdaRequestId") ? .lambdaRequestId : .other
@@ -248,6 +249,8 @@ public enum RecordParser {
                 else if n == 11 && memcmp(p, "no_response", 11) == 0 { rec.pointee.outcome = .noResponse }
             }
         case .errorType: rec.pointee.errorType = str()
+        case .errorMessage: rec.pointee.errorMessage = str()
+        case .errorFrame: rec.pointee.errorFrame = str()
         case .endSession: rec.pointee.endSession = flag()
         case .reprompt: rec.pointee.reprompt = flag()
         case .speechMs: rec.pointee.speechMs = number()

@@ -37,6 +37,8 @@ public struct StreamOptions {
     public var decodeAhead: Int? = nil
     /// Decoding threads (nil: one core less than the machine has). Results never depend on it.
     public var decodeThreads: Int? = nil
+    /// `grep --raw`: keep each Lambda invocation's input lines for its records (`takeRaw`).
+    public var keepRaw = false
     public init() {}
 }
 
@@ -48,6 +50,9 @@ public final class RecordStream {
     public internal(set) var accounting = Accounting()
     /// Names used in `src` and messages ("stdin", or `--stdin-name`, for standard input).
     public let names: [String]
+    /// With `keepRaw`: the input lines of the invocations behind records not yet taken, by
+    /// (input, line of the record) (RawLines.swift).
+    var rawTable: [RawKey: RawEntry] = [:]
     let prefetcher: Prefetcher
     var inputs: [InputState] = []
     private var rejectsOut: OutputBuffer?
@@ -140,15 +145,16 @@ public final class RecordStream {
             if rec.pointee.tsBeforeLastRelease { accounting.late += 1 }
             switch dedup.check(rec) {
             case .fresh: break
-            case .same: accounting.duplicates += 1; s.slots.release(k); continue
+            case .same: accounting.duplicates += 1; dropRaw(rec); s.slots.release(k); continue
             case .differs:
                 accounting.duplicates += 1
+                dropRaw(rec)
                 noteDifferingDuplicate(rec.pointee)
                 s.slots.release(k)
                 continue
             }
             accounting.parsed += 1
-            if !passesFilters(&rec.pointee) { accounting.filteredOut += 1; s.slots.release(k); continue }
+            if !passesFilters(&rec.pointee) { accounting.filteredOut += 1; dropRaw(rec); s.slots.release(k); continue }
             try body(&rec.pointee)
             s.slots.release(k)
         }

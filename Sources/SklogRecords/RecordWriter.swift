@@ -162,6 +162,8 @@ public struct RecordValues {
         case "latencySource": return s(r.latencySource)
         case "outcome": return r.outcome.name
         case "errorType": return s(r.errorType)
+        case "errorMessage": return s(r.errorMessage)
+        case "errorFrame": return s(r.errorFrame)
         case "endSession": return flag(r.endSession)
         case "reprompt": return flag(r.reprompt)
         case "speechMs": return num(r.speechMs)

@@ -210,6 +210,19 @@ public enum HTMLReport {
         worst += ".</p>" + idTable(d.failed, d, id: "failed")
         sections.append(ReportSection(id: "worst", title: "Worst message IDs", html: worst))
 
+        // MARK: Top exceptions (the grouping of `sklog errors`)
+        var exc = "<p class=\"note\">Failures grouped by exception: errorType, the message with its variable parts masked, and the skill's stack frame"
+        exc += " (\(d.exceptionGroups) group\(d.exceptionGroups == 1 ? "" : "s")"
+        if d.exceptionGroups > d.exceptions.count { exc += "; the \(d.exceptions.count) largest are listed, all of them: <code>sklog errors</code>" }
+        exc += ").</p>"
+        exc += table(["exception", "frame", "failures", "share", "sessions ended", "first seen", "last seen", "intents", "sample IDs"], d.exceptions.map { g in
+            [cell(g.title) + (g.example.map { "<br><small>" + cell($0) + "</small>" } ?? ""), g.frame.map { "<code>" + cell($0) + "</code>" } ?? "",
+             String(g.count), MetricNumber.decimal(g.share * 100, places: 1) + "%", String(g.sessionsEnded),
+             cell(Timestamp.string(g.firstSeen)), cell(Timestamp.string(g.lastSeen)), cell(g.intents),
+             g.sampleIds.map(idCode).joined(separator: " ")]
+        }, empty: "No failures.", cls: "ids")
+        sections.append(ReportSection(id: "exceptions", title: "Top exceptions", html: exc))
+
         // MARK: Sessions
         var sess = ""
         if d.sessions.isEmpty { sess += "<p class=\"note\">None (the listed requests have no session).</p>" }

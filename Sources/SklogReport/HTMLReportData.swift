@@ -15,6 +15,19 @@ public struct ReportIDRow: Sendable {
 }
 
 /// Everything the HTML report shows.
+/// One group of `sklog errors` for the report's "Top exceptions" (ErrorGroups.swift).
+public struct ReportExceptionGroup: Sendable {
+    public var title: String
+    public var frame: String?
+    public var example: String?
+    public var count: Int64
+    public var share: Double
+    public var sessionsEnded: Int64
+    public var firstSeen: Int64, lastSeen: Int64
+    public var intents: String
+    public var sampleIds: [String]
+}
+
 public struct ReportData: Sendable {
     public var result: MetricsResult
     public var trend: TrendReport
@@ -38,6 +51,9 @@ public struct ReportData: Sendable {
     public var utterances: UtteranceCounts
     /// Per period and locale or stage, for the filters and the Locales section.
     public var segments: SegmentCounts
+    /// The largest exception groups (at most `top`) and the number of groups.
+    public var exceptions: [ReportExceptionGroup] = []
+    public var exceptionGroups = 0
 }
 
 /// Collects the report's data in one pass: the metrics engine (with sessions) for the numbers,
@@ -71,6 +87,8 @@ public final class ReportCollector {
     private var pathFlow = PathFlowCounts()
     private var utterances = UtteranceCounts()
     private let segments: SegmentCounts
+    /// Failures grouped as `sklog errors` groups them.
+    private let errors = ErrorGrouper(options: ErrorGroupOptions())
 
     /// `threaded`: sessions and this collector's own bookkeeping run on a second thread (see
     /// `MetricsFeed`); the result is the same.
@@ -99,6 +117,7 @@ public final class ReportCollector {
         seq += 1
         if !redact && r.isTurn { utterances.add(r) }
         segments.add(r)
+        errors.add(r)
         guard r.isEndpointRequest else { return }
         let ms = r.latencyMs
         if ms >= 0 {
@@ -187,9 +206,18 @@ public final class ReportCollector {
         for (i, k) in ordered.enumerated() { index[k] = i }
         var of: [String: Int] = [:]
         for r in slowest + failedRows { if let k = sessionOf[r.messageId], let i = index[k] { of[r.messageId] = i } }
-        return ReportData(result: result, trend: trend, slowest: slowest, failed: failedRows, failedTotal: failedTotal,
+        var data = ReportData(result: result, trend: trend, slowest: slowest, failed: failedRows, failedTotal: failedTotal,
                           sessions: ordered.map { retained[$0]! }, sessionOf: of, latencyEdges: Self.latencyEdges,
                           latencyCounts: latencyCounts, redact: redact, inputNames: inputNames, sessionOptions: sessionOptions,
                           pathFlow: pathFlow, utterances: utterances, segments: segments)
+        errors.finish()
+        data.exceptionGroups = errors.groups.count
+        data.exceptions = errors.groups.prefix(10).map { g in
+            ReportExceptionGroup(title: ErrorsOutput.title(g), frame: g.frame, example: g.example, count: g.count,
+                                 share: errors.failures > 0 ? Double(g.count) / Double(errors.failures) : 0,
+                                 sessionsEnded: g.sessionsEnded, firstSeen: g.firstSeen, lastSeen: g.lastSeen,
+                                 intents: ErrorsOutput.listed(g.intents, limit: 3), sampleIds: g.sampleIds)
+        }
+        return data
     }
 }

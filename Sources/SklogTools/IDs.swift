@@ -21,8 +21,8 @@ public struct IDs: ParsableCommand {
         Output is in record (time) order. Exit status 1 when nothing is selected. \
         Formats: ids (one per line; an ID with a quote, backslash or control character \
         as it is spelled inside a JSON string, e.g. id\\nsecond), csv (messageId, timestamp, sessionId, skillType, \
-        requestType, intent, locale, latencyMs, outcome, errorType, friction, \
-        lambdaRequestId, src), json (schema sklog.ids/1). Details: docs/ids.md.
+        requestType, intent, locale, latencyMs, outcome, errorType, errorMessage, \
+        errorFrame, friction, lambdaRequestId, src), json (schema sklog.ids/1). Details: docs/ids.md.
 
         Examples:
           sklog ids --failed --since 2026-11-21 logs/*.gz > failed.txt

@@ -29,7 +29,7 @@ private let traffic = """
 
         let csv = try Run.tool("sklog-ids", ["-q", "--failed", "--slow", "3000", "--format", "csv", f])
         #expect(csv.lines.count == 4)
-        #expect(csv.lines[0] == "messageId,timestamp,sessionId,skillType,requestType,intent,locale,latencyMs,outcome,errorType,friction,lambdaRequestId,src")
+        #expect(csv.lines[0] == "messageId,timestamp,sessionId,skillType,requestType,intent,locale,latencyMs,outcome,errorType,errorMessage,errorFrame,friction,lambdaRequestId,src")
         // The error type starts with '=': neutralized.
         #expect(csv.lines[2].contains(",error,'=cmd|' /C calc'!A0,"))
         #expect(csv.lines[2].hasSuffix(":3"))

@@ -9,7 +9,7 @@ import Testing
     static let tools: [(String, String)] = [
         ("sklog-cat", "csv"), ("sklog-grep", "tsv"), ("sklog-sessions", "csv"), ("sklog-paths", "json"),
         ("sklog-friction", "csv"), ("sklog-metrics", "csv"), ("sklog-ids", "json"), ("sklog-trend", "csv"),
-        ("sklog-report", "html"),
+        ("sklog-report", "html"), ("sklog-errors", "csv"),
     ]
     static let small = Run.sample("canonical/small.ndjson")
 

@@ -137,7 +137,7 @@ private func ids(_ text: String) -> [String] { text.split(separator: "\n").map(S
         var c = IDCriteria(); c.failed = true
         let text = try select(lines, c, format: .csv).text
         let rows = ids(text)
-        #expect(rows[0] == "messageId,timestamp,sessionId,skillType,requestType,intent,locale,latencyMs,outcome,errorType,friction,lambdaRequestId,src")
+        #expect(rows[0] == "messageId,timestamp,sessionId,skillType,requestType,intent,locale,latencyMs,outcome,errorType,errorMessage,errorFrame,friction,lambdaRequestId,src")
         #expect(rows.count == 2)
         // Every text cell that starts with = + - @ is neutralized with a leading quote.
         #expect(rows[1].hasPrefix("\"'=HYPERLINK(\"\"http://x\"\")\",2026-01-01T00:00:00.000Z,S1,custom,IntentRequest,'+Evil,en-US,5000,error,'@SUM(A1),"))

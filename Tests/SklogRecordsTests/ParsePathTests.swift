@@ -32,7 +32,7 @@ import CSklogScan
     /// The SIMD scan's key table finds exactly the keys the byte-at-a-time walk maps to fields.
     @Test func scanKeyTableAgreesWithKeyMapping() {
         var names = RecordParser.Key.allCases.filter { $0 != .other }.map { String(describing: $0) }
-        #expect(names.count == 39 && names.contains("correlationToken") && names.contains("ts"))
+        #expect(names.count == 41 && names.contains("errorMessage") && names.contains("errorFrame") && names.contains("correlationToken") && names.contains("ts"))
         // Near misses: prefixes, suffixes, other case, one byte changed, long and empty keys.
         let others = names.flatMap { [String($0.dropLast()), $0 + "s", $0.uppercased(), "x" + $0.dropFirst()] }
             + ["", "t", "device", "request", "session", "viewport", "correlationTokens", "lambdaRequestIdX", String(repeating: "k", count: 300)]

@@ -7,6 +7,8 @@ public final class CloudWatchExportAdapter: FormatAdapter {
     public init() {}
 
     public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
+        defer { if parser.asm.keepRaw { parser.asm.rawLineEnds(line, number: number) } }
         if let (ts, after) = Self.exportTimestamp(line) {
             let rest = UnsafeRawBufferPointer(rebasing: line[after...])
             var done = false

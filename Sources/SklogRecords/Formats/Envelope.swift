@@ -44,6 +44,8 @@ struct ResponseFields {
     var reprompt: Bool?
     var isError = false
     var errorType: String?
+    /// An `ErrorResponse`'s `payload.message`.
+    var errorMessage: String?
     var state: [UInt8]?
     var correlationToken: String?
     /// A smart home `DeferredResponse`: the real answer follows asynchronously.
@@ -54,8 +56,8 @@ struct ResponseFields {
 enum LoggedItem {
     case request(RequestFields)
     case response(ResponseFields)
-    /// An uncaught error as JSON (`{"errorType":…,"errorMessage":…}`), with its type.
-    case error(String?)
+    /// An uncaught error as JSON (`{"errorType":…,"errorMessage":…}`): its type, message, frame.
+    case error(ErrorInfo)
 }
 
 /// Everything found in one log message.
@@ -182,7 +184,7 @@ enum EnvelopeReader {
             return .response(customResponse(d, n))
         }
         if d.member(n, "errorType") != nil || d.member(n, "errorMessage") != nil {
-            return .error(d.string(d.member(n, "errorType")))
+            return .error(ErrorDetails.fromObject(d, n))
         }
         // A request logged without its envelope (Amazon's Python fact sample logs
         // `handler_input.request_envelope.request`): `type` and `requestId` at the top.
@@ -294,6 +296,7 @@ enum EnvelopeReader {
         } else if name == "ErrorResponse" {
             r.isError = true
             r.errorType = d.string(d.path(ev, "payload", "type"))
+            r.errorMessage = d.string(d.path(ev, "payload", "message")).map { ErrorDetails.clean(ErrorDetails.firstLine($0)) }
         } else if name == "StateReport" {
             var seen: Set<String> = []
             var out: [UInt8] = [0x7b]

@@ -20,10 +20,14 @@ public protocol RecordSink: AnyObject {
     /// A record got `outcome: success` because its skill logs no responses: only a logged
     /// error or a timeout could have said otherwise (SPEC 3). Counted in the summary.
     func noteOutcomeFromErrorsAlone()
+    /// `grep --raw`: the input lines (line number, bytes) of the invocation behind the record
+    /// accepted next with first line `line`.
+    func attachRaw(line: Int64, lines: [(Int64, [UInt8])])
 }
 
 extension RecordSink {
     public func noteOutcomeFromErrorsAlone() {}
+    public func attachRaw(line: Int64, lines: [(Int64, [UInt8])]) {}
 
     /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
     public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {

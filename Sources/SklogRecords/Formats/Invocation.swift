@@ -22,6 +22,13 @@ final class Invocation {
     @exclusivity(unchecked) var timedOut = false
     @exclusivity(unchecked) var error = false
     @exclusivity(unchecked) var errorType: String?
+    /// The logged error's message and the skill's frame (ErrorDetails); a JSON error object's
+    /// (`Invoke Error`) replace those read from plain text.
+    @exclusivity(unchecked) var errorMessage: String?
+    @exclusivity(unchecked) var errorFrame: String?
+    @exclusivity(unchecked) var errorStructured = false
+    /// `Task timed out after 3.00 seconds`, as logged.
+    @exclusivity(unchecked) var timeoutMessage: String?
     @exclusivity(unchecked) var noHandler = false
     @exclusivity(unchecked) var invalidResponse = false
     @exclusivity(unchecked) var items: [(item: LoggedItem, ts: Int64?, line: Int64)] = []
@@ -34,11 +41,22 @@ final class Invocation {
     @exclusivity(unchecked) var expired = false
     /// The log time of the stream it began in.
     @exclusivity(unchecked) var clock: StreamClock?
+    /// `grep --raw`: its input lines (global line number, bytes), in input order.
+    @exclusivity(unchecked) var rawLines: [(Int64, [UInt8])] = []
 
     init(id: [UInt8], line: Int64, text: UnsafeRawBufferPointer) {
         self.id = id
         firstLine = line
         firstText = Array(text.prefix(300))
+    }
+
+    /// A JSON error object (`Invoke Error`, a Lambda JSON error line): its message and frame
+    /// replace those read from plain text before it; the first such object wins.
+    func structuredError(_ e: ErrorInfo) {
+        guard !errorStructured else { return }
+        errorStructured = true
+        if let m = e.message { errorMessage = m }
+        if let f = e.frame { errorFrame = f }
     }
 
     /// Still collecting lines (not reported yet): unprefixed lines may be attributed to it.
@@ -67,6 +85,20 @@ final class InvocationAssembler {
     /// Lines that belong to no invocation (before the first START, say).
     @exclusivity(unchecked) private var orphan: Invocation?
     let expiry = InvocationExpiry()
+    /// `grep --raw`: keep each invocation's lines. The line being read belongs to `lineOwner`
+    /// (set where the line is attributed: `lookup`, a message's `begin` or continuation).
+    var keepRaw = false
+    @exclusivity(unchecked) var lineOwner: Invocation?
+
+    /// Before a line (with `keepRaw`).
+    func rawLineBegins() { lineOwner = nil }
+
+    /// After a line (with `keepRaw`): the line goes to the invocation it was attributed to.
+    func rawLineEnds(_ text: UnsafeRawBufferPointer, number: Int64) {
+        guard let inv = lineOwner, !inv.finalized, !inv.id.isEmpty else { return }
+        inv.rawLines.append((number, Array(text)))
+        lineOwner = nil
+    }
     @exclusivity(unchecked) private var expiryCheckedAt: Int64 = 0
     static let lag: Int64 = 64
 
@@ -90,14 +122,16 @@ final class InvocationAssembler {
         if let c = s.last, !c.finalized, c.id.count == id.count,
            c.id.withUnsafeBytes({ memcmp($0.baseAddress!, id.baseAddress!, id.count) == 0 }) {
             c.lastLine = line
+            if keepRaw { lineOwner = c }
             return c
         }
         let key = InvocationKey(Array(id))
-        if let inv = open[key] { s.last = inv; inv.lastLine = line; return inv }
+        if let inv = open[key] { s.last = inv; inv.lastLine = line; if keepRaw { lineOwner = inv }; return inv }
         let inv = Invocation(id: key.bytes, line: line, text: text)
         open[key] = inv
         s.last = inv
         expiry.track(inv, line: line, clock: s.clock)
+        if keepRaw { lineOwner = inv }
         return inv
     }
 
@@ -156,18 +190,39 @@ final class InvocationAssembler {
         if m.noHandler { target.noHandler = true }
         if m.timedOut { target.timedOut = true }
         for item in scan.items {
-            if case .error(let t) = item {
+            if case .error(let e) = item {
                 target.error = true
-                if target.errorType == nil { target.errorType = t }
+                if target.errorType == nil { target.errorType = e.type }
+                target.structuredError(e)
             } else {
                 target.items.append((item, ts, line))
             }
+        }
+        // Only error messages pay for reading the message and the stack.
+        if (isError || m.error) && !hasErrorItem && !target.errorStructured && (target.errorMessage == nil || target.errorFrame == nil) {
+            let info = text.withUnsafeBytes { ErrorDetails.fromText($0, valueStart: scan.firstValue) }
+            if target.errorMessage == nil, let msg = info.message {
+                target.errorMessage = msg
+                if target.errorType == nil { target.errorType = info.type }
+            }
+            if target.errorFrame == nil { target.errorFrame = info.frame }
+        }
+        if m.timedOut && target.timeoutMessage == nil {
+            target.timeoutMessage = text.withUnsafeBytes { Self.timeoutText($0) }
         }
         if let d = scan.damage {
             if d.responseLike { target.invalidResponse = true }
             let masked = text.withUnsafeBytes { EnvelopeReader.masked($0) }
             target.damage.append((d.reason, line, masked, d.detail))
         }
+    }
+
+    /// `Task timed out after 3.00 seconds` from a message that has it (to the end of its line).
+    static func timeoutText(_ b: UnsafeRawBufferPointer) -> String? {
+        guard let at = LambdaLineParser.find(b, "Task timed out after") else { return nil }
+        var e = at
+        while e < b.count, b[e] != 0x0a, b[e] != 0x0d { e += 1 }
+        return ErrorDetails.clean(String(decoding: UnsafeRawBufferPointer(rebasing: b[at..<e]), as: UTF8.self))
     }
 
     /// Finishes invocations reported more than `lag` lines before `line`, and every 64 lines
@@ -411,6 +466,7 @@ final class InvocationAssembler {
         b.string("productId", f.productId)
         b.string("purchaseResult", f.purchaseResult)
         var errorType = f.errorType
+        var errorMessage: String?, errorFrame: String?
         if !f.isChangeReport {
             // Latency: Lambda's own figure, else the log times of request and response; for an
             // asynchronous answer, the time until it was sent (what Alexa waits for).
@@ -428,10 +484,12 @@ final class InvocationAssembler {
             var outcome: String?
             if inv.timedOut {
                 outcome = "no_response"; errorType = "ENDPOINT_TIMEOUT"
+                errorMessage = inv.timeoutMessage
             } else if inv.error {
                 outcome = "error"; errorType = inv.errorType ?? errorType
+                errorMessage = inv.errorMessage; errorFrame = inv.errorFrame
             } else if let r = p.response {
-                if r.isError { outcome = "error"; errorType = r.errorType ?? errorType } else { outcome = "success" }
+                if r.isError { outcome = "error"; errorType = r.errorType ?? errorType; errorMessage = r.errorMessage } else { outcome = "success" }
             } else if inv.invalidResponse {
                 outcome = "error"; errorType = errorType ?? "InvalidResponse"
             } else if f.expectsResponse && !cut && inv.hasReport {
@@ -452,8 +510,11 @@ final class InvocationAssembler {
             }
         }
         b.string("errorType", errorType)
+        b.string("errorMessage", errorMessage)
+        b.string("errorFrame", errorFrame)
         if let s = f.state ?? p.response?.state { s.withUnsafeBytes { b.raw("state", json: $0) } }
         if !inv.id.isEmpty { inv.id.withUnsafeBytes { b.string("lambdaRequestId", bytes: $0) } }
+        if keepRaw && !inv.rawLines.isEmpty { sink.attachRaw(line: inv.firstLine, lines: inv.rawLines) }
         sink.acceptJSON(b.finish(), line: inv.firstLine)
     }
 }

@@ -16,6 +16,7 @@ extension LambdaLineParser {
         var message: (kind: JSONValueKind, start: Int, end: Int)?
         var record: (Int, Int)?, errorType: (Int, Int)?
         var otherKeys = 0
+        var hasErrorMessage = false
         do {
             try sc.members { ks, ke, kind, vs, ve in
                 let k = UnsafeRawBufferPointer(start: base + ks, count: ke - ks)
@@ -32,6 +33,7 @@ extension LambdaLineParser {
                     else if Self.equal(k, "requestId"), kind == .string { reqId = (vs, ve) }
                     else if Self.equal(k, "errorType"), kind == .string { errorType = (vs, ve) }
                     else { otherKeys += 1 }
+                case 12: if Self.equal(k, "errorMessage") { hasErrorMessage = true }; otherKeys += 1
                 default: otherKeys += 1
                 }
             }
@@ -97,6 +99,16 @@ extension LambdaLineParser {
             target.error = true
             if target.errorType == nil { target.errorType = t }
         }
+        if errorType != nil || hasErrorMessage {
+            // The error line's own message and stack (`errorMessage`, `stackTrace`).
+            let target = inv ?? asm.orphanInvocation(line: number, text: line)
+            if let d = try? JSONDocument(bytes: Array(line), from: 0) {
+                target.structuredError(ErrorDetails.fromObject(d, d.root))
+            }
+            // The ASK SDK dispatcher's error is NoHandler here too (its text is in errorType and
+            // errorMessage, not in the message "Invoke Error").
+            if EnvelopeReader.markers(line).noHandler { target.noHandler = true }
+        }
         var text: [UInt8] = []
         if let m = message {
             let raw = UnsafeRawBufferPointer(start: base + m.start, count: m.end - m.start)
@@ -121,6 +133,8 @@ public final class LambdaJSONAdapter: FormatAdapter {
     public init() {}
 
     public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
+        defer { if parser.asm.keepRaw { parser.asm.rawLineEnds(line, number: number) } }
         if line.first == UInt8(ascii: "{") {
             switch parser.jsonLine(line, outerTs: nil, number: number, state: state, sink: sink) {
             case .handled: break

@@ -48,6 +48,7 @@ final class LambdaLineParser {
     @inline(__always)
     func begin(_ s: LogStreamState, _ inv: Invocation?, isError: Bool, ts: Int64?, text: UnsafeRawBufferPointer, line: Int64, sink: some RecordSink) {
         flush(s, sink: sink)
+        if asm.keepRaw { asm.lineOwner = inv }
         s.hasPending = true
         s.pendingInv = inv
         s.pendingError = isError
@@ -60,6 +61,7 @@ final class LambdaLineParser {
     @inline(__always)
     func continuation(_ s: LogStreamState, _ text: UnsafeRawBufferPointer, ts: Int64?, line: Int64, sink: some RecordSink) {
         if s.hasPending {
+            if asm.keepRaw { asm.lineOwner = s.pendingInv }
             s.pending.append(0x0a)
             s.pending.append(contentsOf: text)
         } else {
@@ -158,7 +160,10 @@ final class LambdaLineParser {
         let rest = UnsafeRawBufferPointer(rebasing: line[msgStart...])
         if Self.starts(rest, "Task timed out after") {
             flush(s, sink: sink)
-            (inv ?? s.current)?.timedOut = true
+            if let t = inv ?? s.current {
+                t.timedOut = true
+                if t.timeoutMessage == nil { t.timeoutMessage = InvocationAssembler.timeoutText(rest) }
+            }
             return true
         }
         var isError = false
@@ -328,7 +333,9 @@ public final class LambdaTextAdapter: FormatAdapter {
     public init() {}
 
     public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
         parser.textLine(line, outerTs: nil, number: number, forced: false, state: state, sink: sink)
+        if parser.asm.keepRaw { parser.asm.rawLineEnds(line, number: number) }
         parser.asm.tick(line: number, sink: sink)
     }
 

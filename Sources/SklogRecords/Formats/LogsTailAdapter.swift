@@ -17,6 +17,8 @@ public final class LogsTailAdapter: FormatAdapter {
     public init() {}
 
     public func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
+        defer { if parser.asm.keepRaw { parser.asm.rawLineEnds(line, number: number) } }
         if shape != .short, let (ts, after) = CloudWatchExportAdapter.exportTimestamp(line), after < line.count {
             shape = .detailed
             let name = LambdaLineParser.token(line, from: after)

@@ -102,6 +102,9 @@ public final class SubscriptionAdapter: FormatAdapter {
     /// One log event: a whole message, perhaps of several lines.
     private func event(_ m: UnsafeRawBufferPointer, ts: Int64?, number: Int64, state s: LogStreamState, sink: some RecordSink) {
         guard !m.isEmpty else { return }
+        // `grep --raw`: a log event's message is its raw text (the input line holds many events).
+        if parser.asm.keepRaw { parser.asm.rawLineBegins() }
+        defer { if parser.asm.keepRaw { parser.asm.rawLineEnds(m, number: number) } }
         if m.first == UInt8(ascii: "{"), case .handled = parser.jsonLine(m, outerTs: ts, number: number, state: s, sink: sink) {
             return
         }
