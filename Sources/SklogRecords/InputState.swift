@@ -254,6 +254,7 @@ final class InputState: RecordSink {
     }
 
     func noteOutcomeFromErrorsAlone() { stream.accounting.outcomesFromErrorsAlone += 1 }
+    func noteTimeFromRequest() { stream.accounting.timesFromRequest += 1 }
 }
 
 

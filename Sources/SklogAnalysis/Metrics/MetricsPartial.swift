@@ -77,6 +77,7 @@ extension MetricsAccumulator {
         for (i, d) in a.damage.enumerated() { if i > 0 { o.raw(",") }; o.string(d) }
         o.raw("]")
         if a.outcomesFromErrorsAlone > 0 { o.raw(",\"outcomesFromErrorsAlone\":"); o.int(Int64(a.outcomesFromErrorsAlone)) }
+        if a.timesFromRequest > 0 { o.raw(",\"timesFromRequest\":"); o.int(Int64(a.timesFromRequest)) }
         if a.duplicatesDiffering > 0 {
             o.raw(",\"duplicatesDiffering\":"); o.int(Int64(a.duplicatesDiffering))
             if let f = a.firstDifferingDuplicate { o.raw(",\"firstDifferingDuplicate\":"); o.string(f) }
@@ -205,6 +206,7 @@ extension MetricsAccumulator {
             ac.filteredOut = Int(a["filteredOut"]?.int ?? 0)
             ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
             ac.outcomesFromErrorsAlone = Int(a["outcomesFromErrorsAlone"]?.int ?? 0)
+            ac.timesFromRequest = Int(a["timesFromRequest"]?.int ?? 0)
             ac.duplicatesDiffering = Int(a["duplicatesDiffering"]?.int ?? 0)
             ac.firstDifferingDuplicate = a["firstDifferingDuplicate"]?.string
             acc.accounting = ac

@@ -9,6 +9,12 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case cloudwatchJSON = "cloudwatch-json"
     /// A CloudWatch Logs Insights result exported as CSV (`@timestamp,@message,@logStream`).
     case insightsCSV = "insights-csv"
+    /// `aws logs filter-log-events` / `get-log-events --output text` (`EVENTS` rows).
+    case cloudwatchText = "cloudwatch-text"
+    /// `aws logs get-log-events … --query 'events[*].message' --output text`: messages joined by tabs.
+    case cloudwatchMessages = "cloudwatch-messages"
+    /// `awslogs get GROUP`: `GROUP STREAM MESSAGE` lines.
+    case awslogs
 }
 
 /// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
@@ -20,10 +26,14 @@ public protocol RecordSink: AnyObject {
     /// A record got `outcome: success` because its skill logs no responses: only a logged
     /// error or a timeout could have said otherwise (SPEC 3). Counted in the summary.
     func noteOutcomeFromErrorsAlone()
+    /// A record's `ts` is its envelope's `request.timestamp` (whole seconds): no line of its
+    /// invocation has a log time (`--query 'events[*].message' --output text`, a bare print).
+    func noteTimeFromRequest()
 }
 
 extension RecordSink {
     public func noteOutcomeFromErrorsAlone() {}
+    public func noteTimeFromRequest() {}
 
     /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
     public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {
@@ -104,7 +114,7 @@ public enum FormatDetector {
         case .insightsCSV: return InsightsCSVAdapter()
         case .pattern:
             return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
-        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON:
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON, .cloudwatchText, .cloudwatchMessages, .awslogs:
             return try RawLogDetector.makeAdapter(format)
         }
     }

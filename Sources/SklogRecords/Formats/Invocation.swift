@@ -385,7 +385,10 @@ final class InvocationAssembler {
             // START in whole seconds: its envelope's line, a few ms after it in the same second.
             ts = t
         }
-        else { ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp }
+        else {
+            ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp
+            if inv.startTs == nil && p.ts == nil && inv.firstTs == nil && ts != nil { sink.noteTimeFromRequest() }
+        }
         guard let ts else {
             inv.firstText.withUnsafeBytes { sink.reject(.missingTs, line: inv.firstLine, text: $0, detail: "no log time and no request.timestamp") }
             return
