@@ -31,10 +31,10 @@ public struct InputOptions: ParsableArguments {
     @Option(name: .customLong("dedup-window"), help: ArgumentHelp("A message ID seen again within this much record time is a duplicate.", valueName: "duration"))
     public var dedupWindow: String = "10m"
 
-    @Option(help: ArgumentHelp("Only records at or after this time (RFC 3339 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only records at or after this time: RFC 3339, a date, today, yesterday, or a span back from now (30m, 2h, 7d, 1w).", valueName: "time"))
     public var since: String?
 
-    @Option(help: ArgumentHelp("Only records before this time (RFC 3339 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only records before this time: RFC 3339, a date, today, yesterday, or a span back from now (30m, 2h, 7d, 1w).", valueName: "time"))
     public var until: String?
 
     @Option(help: ArgumentHelp("Only this stage (live or development); records without a stage take this one.", valueName: "stage"))
@@ -91,13 +91,15 @@ public struct InputOptions: ParsableArguments {
         guard let dw = Timestamp.parseDuration(dedupWindow) else { throw ValidationError("invalid --dedup-window '\(dedupWindow)' (e.g. 10m)") }
         o.maxDelayMs = md
         o.dedupWindowMs = dw
-        if let s = since { guard let t = Timestamp.parse(s) else { throw ValidationError("invalid --since '\(s)' (RFC 3339 or YYYY-MM-DD)") }; o.since = t }
-        if let u = until { guard let t = Timestamp.parse(u) else { throw ValidationError("invalid --until '\(u)' (RFC 3339 or YYYY-MM-DD)") }; o.until = t }
+        let now = TimeArgument.now()
+        if let s = since { guard let t = TimeArgument.parse(s, now: now) else { throw ValidationError("invalid --since '\(s)' (RFC 3339, YYYY-MM-DD, today, yesterday, or 30m/2h/7d/1w back from now)") }; o.since = t }
+        if let u = until { guard let t = TimeArgument.parse(u, now: now) else { throw ValidationError("invalid --until '\(u)' (RFC 3339, YYYY-MM-DD, today, yesterday, or 30m/2h/7d/1w back from now)") }; o.until = t }
         o.stage = stage
         o.locale = locale
         o.skill = skill
         o.rejectsPath = rejects
         o.progress = !quiet
+        o.quiet = quiet
         o.stdinName = stdinName ?? "stdin"
         if let p = products { o.productTypes = try Self.readProducts(p) }
         // Benchmark knobs (scripts/bench --many-files, docs/performance.md); results never depend on them.

@@ -200,6 +200,12 @@ final class InputState: RecordSink {
         if format == .auto {
             guard let f = FormatDetector.detect(firstLines) else {
                 let first = firstLines.first.map { String(decoding: $0.prefix(200), as: UTF8.self) } ?? ""
+                if stream.inFolder.contains(reader) {
+                    // A README beside the logs of a folder: not an error.
+                    if !stream.options.quiet { Diagnostics.error("\(stream.names[reader]): skipped (not a log in any known format)") }
+                    adapter = SkippedInputAdapter()
+                    return
+                }
                 throw UnknownFormatError(path: stream.names[reader], firstLine: first)
             }
             format = f

@@ -77,6 +77,12 @@ public final class NDJSONAdapter: FormatAdapter {
     public func finish(sink: some RecordSink) {}
 }
 
+/// A file of a folder that is not a log (a README): its lines are read and ignored.
+final class SkippedInputAdapter: FormatAdapter {
+    func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {}
+    func finish(sink: some RecordSink) {}
+}
+
 /// Options that shape how inputs are read.
 public struct FormatOptions {
     public var format: InputFormat = .auto

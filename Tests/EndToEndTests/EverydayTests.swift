@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// Everyday use (issue 23): folders with a README, relative --since, -q, the filtered-out count.
+@Suite struct EverydayEndToEnd {
+    /// Three canonical records on 2026-11-23 and 2026-11-24.
+    static let records = """
+    {"ts":"2026-11-23T09:00:00.000Z","messageId":"E1","sessionId":"S1","userId":"U1","requestType":"LaunchRequest","outcome":"success","latencyMs":100}
+    {"ts":"2026-11-24T08:00:00.000Z","messageId":"E2","sessionId":"S2","userId":"U2","requestType":"LaunchRequest","outcome":"success","latencyMs":200}
+    {"ts":"2026-11-24T10:00:00.000Z","messageId":"E3","sessionId":"S3","userId":"U3","requestType":"LaunchRequest","outcome":"success","latencyMs":300}
+
+    """
+
+    @Test func folderWithAReadme() throws {
+        let dir = temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        writeFile(dir + "/logs.ndjson", Self.records)
+        writeFile(dir + "/README.md", "# Logs of 24 November\n\nPulled with aws logs tail.\n")
+        let r = try Run.tool("sklog-cat", [dir])
+        #expect(r.status == 0)
+        #expect(r.lines.count == 3)
+        #expect(r.stderr.contains("README.md: skipped (not a log in any known format)"))
+        // -q: no note, no summary.
+        let q = try Run.tool("sklog-cat", ["-q", dir])
+        #expect(q.status == 0)
+        #expect(q.stderr.isEmpty, "\(q.stderr)")
+        // Named on the command line, it is still an error.
+        let named = try Run.tool("sklog-cat", [dir + "/logs.ndjson", dir + "/README.md"])
+        #expect(named.status == 2)
+        #expect(named.stderr.contains("unknown input format"))
+    }
+
+    @Test func relativeSinceWithAFixedNow() throws {
+        let dir = temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        writeFile(dir + "/in.ndjson", Self.records)
+        let cat = Run.binDir.path + "/sklog-cat"
+        func ids(_ args: String) throws -> [String] {
+            let r = try sh("\(cat) -q \(args) \(dir)/in.ndjson", environment: ["SKLOG_NOW": "2026-11-24T10:30:00Z"])
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            return r.lines.compactMap { l in l.range(of: #""messageId":"E\d""#, options: .regularExpression).map { String(l[$0].dropFirst(13).dropLast()) } }
+        }
+        #expect(try ids("--since today") == ["E2", "E3"])
+        #expect(try ids("--since yesterday --until today") == ["E1"])
+        #expect(try ids("--since 1h") == ["E3"])          // 09:30 on
+        #expect(try ids("--since 3h") == ["E2", "E3"])    // 07:30 on
+        #expect(try ids("--since=-1d") == ["E2", "E3"])   // 2026-11-23T10:30 on
+        #expect(try ids("--since 1w") == ["E1", "E2", "E3"])
+        let bad = try Run.tool("sklog-cat", ["--since", "tomorrow", dir + "/in.ndjson"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("today, yesterday"))
+    }
+
+    @Test func metricsHeaderSaysHowManyWereFilteredOut() throws {
+        let dir = temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        writeFile(dir + "/in.ndjson", Self.records)
+        let r = try Run.tool("sklog-metrics", ["--since", "2026-11-24", dir + "/in.ndjson"])
+        #expect(r.status == 0)
+        let header = r.lines.first ?? ""
+        #expect(header.contains("3 records parsed; 1 filtered out (--since/--until/--stage/--locale/--skill), 2 measured"), "\(header)")
+    }
+}
