@@ -20,9 +20,9 @@ public struct TrendTool: ParsableCommand {
         metrics --period`). Details: docs/trend.md.
 
         Examples:
-          sklog trend --by week logs/*.gz
-          sklog trend --by day --format csv logs/*.gz > trend.csv
-          sklog trend --by hour --since 2026-11-21 --format json logs/*.gz
+          sklog trend --period week logs/*.gz
+          sklog trend --period day --format csv logs/*.gz > trend.csv
+          sklog trend --period hour --since 2026-11-21 --format json logs/*.gz
         """,
         version: sklogVersion) }
 
@@ -32,8 +32,13 @@ public struct TrendTool: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Period: hour, day or week (also 15m).", valueName: "period"))
-    var by: String = "day"
+    @Option(help: ArgumentHelp("Time bucket (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),
+            completion: .list(PeriodOption.names))
+    var period: String = "day"
+
+    /// The old spelling of --period: refused with a message that names it.
+    @Option(help: .hidden)
+    var by: String?
 
     @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"))
     var format: String = "table"
@@ -45,7 +50,8 @@ public struct TrendTool: ParsableCommand {
     var top: Int = 5
 
     public func validate() throws {
-        guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
+        try PeriodOption.refuseBy(by, tool: "trend")
+        guard MetricsOptions.Period(rawValue: period) != nil else { throw ValidationError("--period must be 15m, hour, day or week") }
         try OutputFormatName.check(format, allowed: ["table", "csv", "json"])
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
@@ -54,7 +60,7 @@ public struct TrendTool: ParsableCommand {
     public func run() throws {
         ToolRun.main("sklog-trend") {
             var o = TrendOptions()
-            o.period = MetricsOptions.Period(rawValue: by)!
+            o.period = MetricsOptions.Period(rawValue: period)!
             o.minCount = Int64(minCount)
             o.top = top
             let sessionOptions = try session.sessionOptions()

@@ -60,4 +60,25 @@ import Testing
         let header = r.lines.first ?? ""
         #expect(header.contains("3 records parsed; 1 filtered out (--since/--until/--stage/--locale/--skill), 2 measured"), "\(header)")
     }
+
+    @Test func periodIsTheBucketAndByADimension() throws {
+        let dir = temp()
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let f = dir + "/in.ndjson"
+        writeFile(f, Self.records)
+        let t = try Run.tool("sklog-trend", ["-q", "--period", "day", "--format", "csv", f])
+        #expect(t.status == 0, "\(t.stderr)")
+        // Two days: 2026-11-23 (E1) and 2026-11-24 (E2, E3).
+        #expect(t.stdout.contains("2026-11-23") && t.stdout.contains("2026-11-24"))
+        for tool in ["sklog-trend", "sklog-report", "sklog-metrics"] {
+            let old = try Run.tool(tool, ["--by", "day", f])
+            #expect(old.status == 2, "\(tool)")
+            #expect(old.stderr.contains("--period day"), "\(tool): \(old.stderr)")
+        }
+        let dim = try Run.tool("sklog-trend", ["--by", "locale", f])
+        #expect(dim.status == 2)
+        #expect(dim.stderr.contains("--period"))
+        let week = try Run.tool("sklog-report", ["-q", "--period", "week", "-o", dir + "/r.html", f])
+        #expect(week.status == 0, "\(week.stderr)")
+    }
 }
