@@ -38,7 +38,7 @@ public struct Grep: ParsableCommand {
     @Flag(name: .customShort("c"), help: "Print only the number of selected records.")
     var count = false
 
-    @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order.")
+    @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order; in NDJSON the selected records themselves carry \"match\":true.")
     var sessionContext = false
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends after this much record time without a record (--session-context; docs/sessions.md).", valueName: "duration"))
@@ -63,6 +63,12 @@ public struct Grep: ParsableCommand {
             }
             // With --session-context, the selector holds open sessions and emits whole ones.
             let context = sessionContext ? SessionContextSelector(idleTimeoutMs: Timestamp.parseDuration(idleTimeout)!, emit: emit) : nil
+            // The records that matched carry "match":true among their sessions' records (NDJSON).
+            context?.emitMarked = { r, matched in
+                writer.markMatch = matched && writer.format == .ndjson
+                try emit(r)
+                writer.markMatch = false
+            }
             try stream.forEach { rec in
                 let hit = try f.matches(rec) != invert
                 if let context { try context.add(rec, selected: hit) } else if hit { try emit(rec) }

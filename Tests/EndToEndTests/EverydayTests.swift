@@ -81,4 +81,25 @@ import Testing
         let week = try Run.tool("sklog-report", ["-q", "--period", "week", "-o", dir + "/r.html", f])
         #expect(week.status == 0, "\(week.stderr)")
     }
+
+    @Test func sessionContextMarksTheMatches() throws {
+        let f = temp()
+        writeFile(f, """
+        {"ts":"2026-11-24T10:00:00.000Z","messageId":"A1","sessionId":"SA","userId":"U1","requestType":"LaunchRequest","outcome":"success"}
+        {"ts":"2026-11-24T10:00:01.000Z","messageId":"B1","sessionId":"SB","userId":"U2","requestType":"LaunchRequest","outcome":"success"}
+        {"ts":"2026-11-24T10:00:05.000Z","messageId":"A2","sessionId":"SA","userId":"U1","requestType":"IntentRequest","intent":"GetFactIntent","outcome":"error"}
+        {"ts":"2026-11-24T10:00:09.000Z","messageId":"A3","sessionId":"SA","userId":"U1","requestType":"IntentRequest","intent":"AMAZON.StopIntent","outcome":"success"}
+
+        """)
+        let r = try Run.tool("sklog-grep", ["-q", "--outcome", "error", "--session-context", f])
+        #expect(r.status == 0)
+        // Session SA whole, in time order; only A2 matched.
+        #expect(r.lines.count == 3)
+        #expect(r.lines.map { $0.contains(#""messageId":"A2""#) } == [false, true, false])
+        #expect(r.lines.map { $0.contains(#""match":true"#) } == [false, true, false])
+        // Without --session-context, records are as they were.
+        let plain = try Run.tool("sklog-grep", ["-q", "--outcome", "error", f])
+        #expect(plain.lines.count == 1 && !plain.stdout.contains("match"))
+    }
 }
+
