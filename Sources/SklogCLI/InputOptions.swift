@@ -13,7 +13,8 @@ public struct InputOptions: ParsableArguments {
               completion: .file())
     public var files: [String] = []
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input format: auto, ndjson, lambda, lambda-json, cloudwatch-export, subscription, cloudwatch-tail (aws logs tail, --format detailed or short), cloudwatch-json (aws logs filter-log-events/get-log-events, a boto3 event list), cloudwatch-text (the same with --output text), cloudwatch-messages (--query 'events[*].message' --output text), awslogs (awslogs get), insights-csv, csv, pattern.", valueName: "name"))
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input format: auto, ndjson, lambda, lambda-json, cloudwatch-export, subscription, cloudwatch-tail (aws logs tail, --format detailed or short), cloudwatch-json (aws logs filter-log-events/get-log-events, a boto3 event list), cloudwatch-text (the same with --output text), cloudwatch-messages (--query 'events[*].message' --output text), awslogs (awslogs get), insights-csv, csv, pattern.", valueName: "name"),
+            completion: .list(InputFormat.allCases.map(\.rawValue)))
     public var inputFormat: String = "auto"
 
     @Option(help: ArgumentHelp("Custom text logs: a PCRE2 pattern with named groups that map to canonical fields, e.g. '(?<ts>\\S+) (?<messageId>\\S+) (?<latencyMs>\\d+)'.", valueName: "regex"))

@@ -26,7 +26,7 @@ public struct Cat: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"), completion: .list(["ndjson", "csv", "tsv"]))
     var format: String = "ndjson"
 
     @Option(help: ArgumentHelp("Keep only shard K of N (1-based), cutting by session so that every session stays whole.", valueName: "K/N"))

@@ -42,7 +42,7 @@ public struct FrictionTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many frequent friction utterances --summary lists.", valueName: "n"))
     var top: Int = 10
 
-    @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"), completion: .list(["ndjson", "csv", "table", "json"]))
     var format: String?
 
     public func validate() throws {

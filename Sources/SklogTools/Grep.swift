@@ -29,7 +29,7 @@ public struct Grep: ParsableCommand {
     @OptionGroup var filter: FilterOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"), completion: .list(["ndjson", "csv", "tsv"]))
     var format: String = "ndjson"
 
     @Flag(name: .customShort("v"), help: "Select the records that do not match.")

@@ -52,7 +52,7 @@ public struct IDs: ParsableCommand {
     @Option(name: .customLong("session-outcome"), help: ArgumentHelp("Select every turn of the sessions with this outcome: failed, no_response (also user_ended, skill_ended, unknown; comma-separated).", valueName: "outcome"))
     var sessionOutcome: String?
 
-    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"), completion: .list(["ids", "csv", "json"]))
     var format: String = "ids"
 
     public func validate() throws {

@@ -32,7 +32,7 @@ public struct Metrics: ParsableCommand {
     @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus (the whole-input totals: not with --period).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus (the whole-input totals: not with --period).", valueName: "name"), completion: .list(["table", "json", "csv", "prometheus"]))
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Also compute every metric per period (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),

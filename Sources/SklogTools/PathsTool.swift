@@ -31,7 +31,7 @@ public struct PathsTool: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "name"), completion: .list(["table", "csv", "json", "dot", "mermaid"]))
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Only transitions out of this step; top paths start at its first occurrence.", valueName: "step"))

@@ -28,7 +28,7 @@ public struct ReportTool: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"), completion: .list(["html"]))
     var format: String = "html"
 
     @Option(help: ArgumentHelp("Time bucket of the trends (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),

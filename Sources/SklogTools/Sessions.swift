@@ -31,7 +31,7 @@ public struct Sessions: ParsableCommand {
     @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"), completion: .list(["ndjson", "csv"]))
     var format: String = "ndjson"
 
     public func validate() throws {

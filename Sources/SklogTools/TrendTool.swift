@@ -40,7 +40,7 @@ public struct TrendTool: ParsableCommand {
     @Option(help: .hidden)
     var by: String?
 
-    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"), completion: .list(["table", "csv", "json"]))
     var format: String = "table"
 
     @Option(name: .customLong("min-count"), help: ArgumentHelp("An intent is a mover candidate only with at least this many turns in both periods.", valueName: "n"))

@@ -101,5 +101,52 @@ import Testing
         let plain = try Run.tool("sklog-grep", ["-q", "--outcome", "error", f])
         #expect(plain.lines.count == 1 && !plain.stdout.contains("match"))
     }
+
+    /// Bash completes option values: what `_TOOL TOOL '' --option` puts in COMPREPLY.
+    static func completions(_ tool: String, _ option: String) throws -> [String] {
+        let script = temp()
+        let gen = try Run.tool(tool, ["--generate-completion-script", "bash"])
+        writeFile(script, gen.stdout)
+        let r = try sh("""
+        source '\(script)'
+        COMP_WORDS=(\(tool) \(option) ''); COMP_CWORD=2; COMP_LINE='\(tool) \(option) '; COMP_POINT=${#COMP_LINE}
+        _\(tool) \(tool) '' \(option); printf '%s\\n' "${COMPREPLY[@]}"
+        """, shell: "/bin/bash")
+        return r.lines
+    }
+
+    @Test func optionValuesComplete() throws {
+        #expect(try Self.completions("sklog-metrics", "--period") == ["15m", "hour", "day", "week"])
+        #expect(try Self.completions("sklog-metrics", "--by") == ["locale", "stage", "intent", "requestType", "skill"])
+        #expect(try Self.completions("sklog-metrics", "--format") == ["table", "json", "csv", "prometheus"])
+        #expect(try Self.completions("sklog-trend", "--period") == ["15m", "hour", "day", "week"])
+        #expect(try Self.completions("sklog-grep", "--outcome") == ["success", "error", "no_response"])
+        #expect(try Self.completions("sklog-ids", "--format") == ["ids", "csv", "json"])
+        #expect(try Self.completions("sklog-cat", "--input-format").contains("awslogs"))
+    }
+
+    /// scripts/quickstart installs what the tools need; scripts/test what the tests need too.
+    @Test func dependenciesSplitBetweenQuickstartAndTests() throws {
+        let tools = try sh("'\(Run.repo.path)/scripts/install-deps' --list")
+        #expect(tools.lines == ["libpcre2-dev", "zlib1g-dev", "libisal-dev", "pkg-config"])
+        let tests = try sh("'\(Run.repo.path)/scripts/install-deps' --tests --list")
+        for p in ["bash-completion", "jq", "man-db"] { #expect(tests.lines.contains(p), "\(p)") }
+        let quickstart = try String(contentsOfFile: Run.repo.path + "/scripts/quickstart", encoding: .utf8)
+        #expect(quickstart.contains("scripts/install-deps\n") && !quickstart.contains("--tests"))
+        let test = try String(contentsOfFile: Run.repo.path + "/scripts/test", encoding: .utf8)
+        #expect(test.contains("scripts/install-deps --tests"))
+        let readme = try String(contentsOfFile: Run.repo.path + "/README.md", encoding: .utf8)
+        #expect(readme.contains("bash-completion"))
+    }
+
+    /// The docs state their definitions (docs/definitions.md) instead of citing a spec users do not have.
+    @Test func docsStandOnTheirOwn() throws {
+        let r = try sh("cd '\(Run.repo.path)' && grep -rln SPEC README.md docs Samples/README.md || true")
+        #expect(r.stdout.isEmpty, "\(r.stdout)")
+        let defs = try String(contentsOfFile: Run.repo.path + "/docs/definitions.md", encoding: .utf8)
+        for heading in ["## Turns, utterances, customers", "## Sessions and their outcomes", "## Friction", "## Latency and response", "### In-skill purchasing"] {
+            #expect(defs.contains(heading), "\(heading)")
+        }
+    }
 }
 
