@@ -62,10 +62,10 @@ public struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary (nor the progress line) on standard error.")
     public var quiet = false
 
-    @Option(name: .customLong("stdin-name"), help: ArgumentHelp("The name standard input goes by in src and messages (default stdin): for a driver that pipes each file's bytes, such as contrib/spark.", valueName: "name"))
+    @Option(name: .customLong("stdin-name"), help: ArgumentHelp("The name standard input goes by in src and messages (default stdin): for a driver that pipes each file's bytes, such as contrib/spark.", valueName: "name", visibility: .hidden))
     public var stdinName: String?
 
-    @Option(name: .customLong("accounting"), help: ArgumentHelp("Also write the end-of-run accounting as one JSON object to this file: for a driver that sums runs, such as contrib/spark.", valueName: "file"))
+    @Option(name: .customLong("accounting"), help: ArgumentHelp("Also write the end-of-run accounting as one JSON object to this file: for a driver that sums runs, such as contrib/spark.", valueName: "file", visibility: .hidden))
     public var accountingPath: String?
 
     public init() {}

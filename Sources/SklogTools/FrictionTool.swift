@@ -29,8 +29,6 @@ public struct FrictionTool: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
     @Flag(help: "Print counts by type, rates per 100 turns, friction sessions and the frequent friction utterances.")
@@ -44,6 +42,10 @@ public struct FrictionTool: ParsableCommand {
 
     @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"), completion: .list(["ndjson", "csv", "table", "json"]))
     var format: String?
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         if let t = type, FrictionType.parseList(t) == nil {

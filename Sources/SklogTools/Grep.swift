@@ -25,7 +25,6 @@ public struct Grep: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var filter: FilterOptions
     @OptionGroup var outFile: OutputFileOption
 
@@ -43,6 +42,9 @@ public struct Grep: ParsableCommand {
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends after this much record time without a record (--session-context; docs/sessions.md).", valueName: "duration"))
     var idleTimeout: String = "10m"
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
 
     public func validate() throws {
         guard Timestamp.parseDuration(idleTimeout) != nil else { throw ValidationError("invalid --idle-timeout '\(idleTimeout)'") }

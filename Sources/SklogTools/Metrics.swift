@@ -29,7 +29,6 @@ public struct Metrics: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
     @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus (the whole-input totals: not with --period).", valueName: "name"), completion: .list(["table", "json", "csv", "prometheus"]))
@@ -58,6 +57,8 @@ public struct Metrics: ParsableCommand {
     @Flag(help: "Table: show every row of every table, the all-zero rows, the sections with nothing but n/a, and all 12 retention weeks.")
     var full = false
 
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {

@@ -24,8 +24,6 @@ public struct ReportTool: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
     @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"), completion: .list(["html"]))
@@ -47,6 +45,10 @@ public struct ReportTool: ParsableCommand {
 
     @Option(help: ArgumentHelp("Also write every chart as DIR/<chart>.png, rendered by headless Chromium (SKLOG_CHROMIUM names the browser).", valueName: "dir"))
     var png: String?
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["html"])

@@ -28,8 +28,6 @@ public struct TrendTool: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
     @Option(help: ArgumentHelp("Time bucket (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),
@@ -48,6 +46,10 @@ public struct TrendTool: ParsableCommand {
 
     @Option(help: ArgumentHelp("How many movers per kind and period.", valueName: "n"))
     var top: Int = 5
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         try PeriodOption.refuseBy(by, tool: "trend")

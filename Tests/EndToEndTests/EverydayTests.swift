@@ -148,5 +148,29 @@ import Testing
             #expect(defs.contains(heading), "\(heading)")
         }
     }
+
+    /// --help lists the tool's own options first, then the shared input options; the driver-only
+    /// ones (--stdin-name, --accounting) only in --help-hidden.
+    @Test func helpListsTheToolsOwnOptionsFirst() throws {
+        let help = try Run.tool("sklog-trend", ["--help"]).stdout
+        let period = try #require(help.range(of: "--period <period>")), since = try #require(help.range(of: "--since <time>"))
+        #expect(period.lowerBound < since.lowerBound)
+        #expect(!help.contains("--stdin-name") && !help.contains("--accounting"))
+        let hidden = try Run.tool("sklog-trend", ["--help-hidden"]).stdout
+        #expect(hidden.contains("--stdin-name") && hidden.contains("--accounting"))
+    }
+
+    static let manualToolBuilt = FileManager.default.isExecutableFile(atPath: Run.binDir.appendingPathComponent("generate-manual-tool").path)
+
+    /// The manual pages show the defaults --help shows.
+    @Test(.enabled(if: manualToolBuilt)) func manPagesShowTheDefaults() throws {
+        let p = temp()
+        let i = try sh("'\(Run.repo.path)/scripts/install' --no-build --bin-dir '\(Run.binDir.path)' --prefix '\(p)'")
+        #expect(i.status == 0, "\(i.stderr)")
+        let page = try sh("man -l '\(p)/share/man/man1/sklog-trend.1' | col -b", environment: ["MANWIDTH": "200"])
+        let text = page.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        #expect(text.contains("Time bucket (UTC; weeks start Monday): 15m, hour, day or week. (default: day)"), "\(page.stdout.prefix(3000))")
+        #expect(text.contains("(default: 10m)"))   // --dedup-window
+    }
 }
 
