@@ -13,7 +13,8 @@ public struct InputOptions: ParsableArguments {
               completion: .file())
     public var files: [String] = []
 
-    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input format: auto, ndjson, lambda, lambda-json, cloudwatch-export, subscription, cloudwatch-tail (aws logs tail, --format detailed or short), cloudwatch-json (aws logs filter-log-events/get-log-events), insights-csv, csv, pattern.", valueName: "name"))
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input format: auto, ndjson, lambda, lambda-json, cloudwatch-export, subscription, cloudwatch-tail (aws logs tail, --format detailed or short), cloudwatch-json (aws logs filter-log-events/get-log-events, a boto3 event list), cloudwatch-text (the same with --output text), cloudwatch-messages (--query 'events[*].message' --output text), awslogs (awslogs get), insights-csv, csv, pattern.", valueName: "name"),
+            completion: .list(InputFormat.allCases.map(\.rawValue)))
     public var inputFormat: String = "auto"
 
     @Option(help: ArgumentHelp("Custom text logs: a PCRE2 pattern with named groups that map to canonical fields, e.g. '(?<ts>\\S+) (?<messageId>\\S+) (?<latencyMs>\\d+)'.", valueName: "regex"))
@@ -31,10 +32,10 @@ public struct InputOptions: ParsableArguments {
     @Option(name: .customLong("dedup-window"), help: ArgumentHelp("A message ID seen again within this much record time is a duplicate.", valueName: "duration"))
     public var dedupWindow: String = "10m"
 
-    @Option(help: ArgumentHelp("Only records at or after this time (RFC 3339 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only records at or after this time: RFC 3339, a date, today, yesterday, or a span back from now (30m, 2h, 7d, 1w).", valueName: "time"))
     public var since: String?
 
-    @Option(help: ArgumentHelp("Only records before this time (RFC 3339 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only records before this time: RFC 3339, a date, today, yesterday, or a span back from now (30m, 2h, 7d, 1w).", valueName: "time"))
     public var until: String?
 
     @Option(help: ArgumentHelp("Only this stage (live or development); records without a stage take this one.", valueName: "stage"))
@@ -61,10 +62,10 @@ public struct InputOptions: ParsableArguments {
     @Flag(name: .shortAndLong, help: "Do not print the end-of-run summary (nor the progress line) on standard error.")
     public var quiet = false
 
-    @Option(name: .customLong("stdin-name"), help: ArgumentHelp("The name standard input goes by in src and messages (default stdin): for a driver that pipes each file's bytes, such as contrib/spark.", valueName: "name"))
+    @Option(name: .customLong("stdin-name"), help: ArgumentHelp("The name standard input goes by in src and messages (default stdin): for a driver that pipes each file's bytes, such as contrib/spark.", valueName: "name", visibility: .hidden))
     public var stdinName: String?
 
-    @Option(name: .customLong("accounting"), help: ArgumentHelp("Also write the end-of-run accounting as one JSON object to this file: for a driver that sums runs, such as contrib/spark.", valueName: "file"))
+    @Option(name: .customLong("accounting"), help: ArgumentHelp("Also write the end-of-run accounting as one JSON object to this file: for a driver that sums runs, such as contrib/spark.", valueName: "file", visibility: .hidden))
     public var accountingPath: String?
 
     public init() {}
@@ -91,13 +92,15 @@ public struct InputOptions: ParsableArguments {
         guard let dw = Timestamp.parseDuration(dedupWindow) else { throw ValidationError("invalid --dedup-window '\(dedupWindow)' (e.g. 10m)") }
         o.maxDelayMs = md
         o.dedupWindowMs = dw
-        if let s = since { guard let t = Timestamp.parse(s) else { throw ValidationError("invalid --since '\(s)' (RFC 3339 or YYYY-MM-DD)") }; o.since = t }
-        if let u = until { guard let t = Timestamp.parse(u) else { throw ValidationError("invalid --until '\(u)' (RFC 3339 or YYYY-MM-DD)") }; o.until = t }
+        let now = TimeArgument.now()
+        if let s = since { guard let t = TimeArgument.parse(s, now: now) else { throw ValidationError("invalid --since '\(s)' (RFC 3339, YYYY-MM-DD, today, yesterday, or 30m/2h/7d/1w back from now)") }; o.since = t }
+        if let u = until { guard let t = TimeArgument.parse(u, now: now) else { throw ValidationError("invalid --until '\(u)' (RFC 3339, YYYY-MM-DD, today, yesterday, or 30m/2h/7d/1w back from now)") }; o.until = t }
         o.stage = stage
         o.locale = locale
         o.skill = skill
         o.rejectsPath = rejects
         o.progress = !quiet
+        o.quiet = quiet
         o.stdinName = stdinName ?? "stdin"
         if let p = products { o.productTypes = try Self.readProducts(p) }
         // Benchmark knobs (scripts/bench --many-files, docs/performance.md); results never depend on them.

@@ -23,7 +23,7 @@ public struct FilterOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Select records whose intent matches this regex (e.g. '^Play').", valueName: "regex"))
     public var intent: String?
 
-    @Option(help: ArgumentHelp("Select records with this outcome: success, error or no_response (comma-separated for several).", valueName: "outcome"))
+    @Option(help: ArgumentHelp("Select records with this outcome: success, error or no_response (comma-separated for several).", valueName: "outcome"), completion: .list(["success", "error", "no_response"]))
     public var outcome: String?
 
     @Option(name: .customLong("min-latency"), help: ArgumentHelp("Select records with latencyMs at or above this many milliseconds.", valueName: "ms"))

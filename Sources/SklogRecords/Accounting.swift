@@ -23,6 +23,9 @@ public struct Accounting: Sendable {
     /// Records of skills that log no responses whose `success` came from the absence of a
     /// logged error or timeout alone (SPEC 3).
     public var outcomesFromErrorsAlone = 0
+    /// Records whose time is `request.timestamp` (whole seconds): the input has no log time for
+    /// their invocation (the CLI's tab-joined messages have none for START and REPORT).
+    public var timesFromRequest = 0
 
     public init() {}
     public var rejectedTotal: Int { rejected.values.reduce(0, +) }
@@ -34,6 +37,7 @@ public struct Accounting: Sendable {
         for (k, v) in o.rejected { rejected[k, default: 0] += v }
         duplicates += o.duplicates; late += o.late; releasedEarly += o.releasedEarly; filteredOut += o.filteredOut; damage += o.damage
         outcomesFromErrorsAlone += o.outcomesFromErrorsAlone
+        timesFromRequest += o.timesFromRequest
         duplicatesDiffering += o.duplicatesDiffering
         if firstDifferingDuplicate == nil { firstDifferingDuplicate = o.firstDifferingDuplicate }
     }
@@ -55,6 +59,9 @@ public struct Accounting: Sendable {
         if filteredOut > 0 { s += "; \(filteredOut) filtered out" }
         if outcomesFromErrorsAlone > 0 {
             s += "; \(outcomesFromErrorsAlone) outcome\(outcomesFromErrorsAlone == 1 ? "" : "s") from errors alone (the skill logs no responses)"
+        }
+        if timesFromRequest > 0 {
+            s += "; \(timesFromRequest) record time\(timesFromRequest == 1 ? "" : "s") from request.timestamp, whole seconds (the input has no log time for \(timesFromRequest == 1 ? "its invocation" : "their invocations"))"
         }
         if !damage.isEmpty { s += "; \(damage.count) damaged input\(damage.count == 1 ? "" : "s")" }
         return s
@@ -89,6 +96,7 @@ public struct Accounting: Sendable {
         b.number("filteredOut", Int64(filteredOut))
         b.raw("damage", json: "[" + damage.map { JSONText.quoted($0) }.joined(separator: ",") + "]")
         if outcomesFromErrorsAlone > 0 { b.number("outcomesFromErrorsAlone", Int64(outcomesFromErrorsAlone)) }
+        if timesFromRequest > 0 { b.number("timesFromRequest", Int64(timesFromRequest)) }
         return String(decoding: b.finish(), as: UTF8.self)
     }
 }

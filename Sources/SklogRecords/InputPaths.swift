@@ -19,6 +19,9 @@ public struct InputPaths {
     public var groups: [[Int]] = []
     /// What was skipped, for standard error.
     public var notes: [String] = []
+    /// Indices into `files` of the files found in a directory: one that is not a log in any
+    /// format (a README) is skipped with a note; a file named on the command line is an error.
+    public var inFolder: Set<Int> = []
 
     public init(_ paths: [String]) throws {
         for p in paths {
@@ -30,6 +33,7 @@ public struct InputPaths {
                         notes.append("\(f): skipped (the permission check CloudWatch writes with every export)")
                         continue
                     }
+                    inFolder.insert(files.count)
                     files.append(f)
                 }
             } else {

@@ -209,6 +209,12 @@ final class InputState: RecordSink {
         if format == .auto {
             guard let f = FormatDetector.detect(firstLines) else {
                 let first = firstLines.first.map { TerminalText.safe(bytes: UnsafeRawBufferPointer(rebasing: $0.prefix(200))) } ?? ""
+                if stream.inFolder.contains(reader) {
+                    // A README beside the logs of a folder: not an error.
+                    if !stream.options.quiet { Diagnostics.error("\(stream.names[reader]): skipped (not a log in any known format)") }
+                    adapter = SkippedInputAdapter()
+                    return
+                }
                 throw UnknownFormatError(path: stream.names[reader], firstLine: first)
             }
             format = f
@@ -288,6 +294,7 @@ final class InputState: RecordSink {
         let (file, l) = local(line)
         stream.attachRaw(RawKey(input: Int32(index), line: l), file: file, lines: lines.map { (local($0.0).1, $0.1) })
     }
+    func noteTimeFromRequest() { stream.accounting.timesFromRequest += 1 }
 }
 
 

@@ -22,6 +22,8 @@ public struct StreamOptions {
     /// `--rejects FILE`: rejected lines, verbatim, with file and line number.
     public var rejectsPath: String? = nil
     public var progress = true
+    /// `-q`: notes (skipped files) are not printed; damage still is.
+    public var quiet = false
     /// How many rejected lines are described one by one on standard error.
     public var rejectMessages = 10
     /// The name standard input goes by in `src` and messages (`--stdin-name`).
@@ -68,11 +70,14 @@ public final class RecordStream {
     /// a record plus its line: ~1 GB at the limit. (SKLOG_HOLD_LIMIT overrides it, for tests.)
     public static let holdLimit: Int = getenv("SKLOG_HOLD_LIMIT").flatMap { Int(String(cString: $0)) }.map { max(1, $0) } ?? 1_000_000
     let holdLimit = RecordStream.holdLimit
+    /// Inputs found in a directory (`InputPaths.inFolder`).
+    let inFolder: Set<Int>
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options
         let expanded = try InputPaths(paths.isEmpty ? ["-"] : paths)
-        for n in expanded.notes { Diagnostics.error(n) }
+        if !options.quiet { for n in expanded.notes { Diagnostics.error(n) } }
+        inFolder = expanded.inFolder
         let paths = expanded.files
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }

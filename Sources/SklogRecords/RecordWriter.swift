@@ -9,6 +9,9 @@ public final class RecordWriter {
     public let redact: Bool
     private var scratch: [UInt8] = []
     private var wroteHeader = false
+    /// NDJSON: add `"match":true` to the next record written (`grep --session-context` marks the
+    /// records that matched among their sessions' other records). Reset by each write.
+    public var markMatch = false
 
     public init(format: Format, out: OutputBuffer, inputNames: [String], redact: Bool) {
         self.format = format
@@ -41,7 +44,7 @@ public final class RecordWriter {
     func writeJSON(_ r: Record) throws {
         if r.tsCanonical && !redact {
             // Fast path: the line as it is, with src (and implied fields) added before its '}'.
-            if r.src.isPresent && !r.stageImplied && !r.productTypeImplied {
+            if r.src.isPresent && !r.stageImplied && !r.productTypeImplied && !markMatch {
                 try r.withLine { try out.write($0) }
                 try out.write(byte: 0x0a)
                 return
@@ -89,6 +92,10 @@ public final class RecordWriter {
         if r.productTypeImplied, let t = r.string(r.productType) {
             try out.write(#","productType":"#)
             try out.write(JSONText.quoted(t))
+        }
+        if markMatch {
+            markMatch = false
+            try out.write(#","match":true"#)
         }
         try out.write(byte: 0x7d)
         try out.write(byte: 0x0a)

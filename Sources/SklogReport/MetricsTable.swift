@@ -32,6 +32,10 @@ public enum MetricsTable {
             out += style.bold("sklog metrics") + ": \(span); \(r.accounting.parsed) records parsed"
             if r.accounting.rejectedTotal > 0 { out += ", \(r.accounting.rejectedTotal) rejected" }
             if r.accounting.duplicates > 0 { out += ", \(r.accounting.duplicates) duplicates" }
+            if r.accounting.filteredOut > 0 {
+                let f = r.accounting.filteredOut
+                out += "; \(f) filtered out (--since/--until/--stage/--locale/--skill), \(r.accounting.parsed - f) measured"
+            }
             out += "\n"
         }
 

@@ -23,14 +23,16 @@ public struct Cat: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"), completion: .list(["ndjson", "csv", "tsv"]))
     var format: String = "ndjson"
 
     @Option(help: ArgumentHelp("Keep only shard K of N (1-based), cutting by session so that every session stays whole.", valueName: "K/N"))
     var shard: String?
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ndjson", "csv", "tsv"])

@@ -29,8 +29,6 @@ public struct FrictionTool: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
     @Flag(help: "Print counts by type, rates per 100 turns, friction sessions and the frequent friction utterances.")
@@ -42,8 +40,12 @@ public struct FrictionTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many frequent friction utterances --summary lists.", valueName: "n"))
     var top: Int = 10
 
-    @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson (default) or csv for events; table (default), json or csv for --summary.", valueName: "name"), completion: .list(["ndjson", "csv", "table", "json"]))
     var format: String?
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         if let t = type, FrictionType.parseList(t) == nil {

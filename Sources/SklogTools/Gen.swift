@@ -52,7 +52,7 @@ public struct Gen: ParsableCommand {
     @Option(name: .long, help: "Share of records written twice (within a few seconds, possibly in another file).")
     var duplicates: Double = 0.005
 
-    @Option(name: .long, help: ArgumentHelp("Output format: ndjson, lambda, lambda-json, cloudwatch-export, subscription.", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Output format: ndjson, lambda, lambda-json, cloudwatch-export, subscription.", valueName: "name"), completion: .list(["ndjson", "lambda", "lambda-json", "cloudwatch-export", "subscription"]))
     var format: String = "ndjson"
 
     @Option(name: .long, help: "Write the ground truth (sessions, friction, totals) as NDJSON to FILE.")

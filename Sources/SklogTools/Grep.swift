@@ -29,11 +29,10 @@ public struct Grep: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var filter: FilterOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson, csv or tsv.", valueName: "name"), completion: .list(["ndjson", "csv", "tsv"]))
     var format: String = "ndjson"
 
     @Flag(name: .customShort("v"), help: "Select the records that do not match.")
@@ -42,7 +41,7 @@ public struct Grep: ParsableCommand {
     @Flag(name: .customShort("c"), help: "Print only the number of selected records.")
     var count = false
 
-    @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order.")
+    @Flag(name: .customLong("session-context"), help: "Emit every record of each session that has a selected record, in time order; in NDJSON the selected records themselves carry \"match\":true.")
     var sessionContext = false
 
     @Option(name: .customLong("idle-timeout"), help: ArgumentHelp("A session ends after this much record time without a record (--session-context; docs/sessions.md).", valueName: "duration"))
@@ -50,6 +49,8 @@ public struct Grep: ParsableCommand {
 
     @Flag(help: "Print the input lines of each selected record's Lambda invocation (START to REPORT, application lines, the stack trace) as they were, headed by ==> FILE:LINE <==; a record read from a line of its own (canonical NDJSON) is that line.")
     var raw = false
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
 
     public func validate() throws {
         if raw && sessionContext { throw ValidationError("--raw and --session-context cannot be combined") }
@@ -72,6 +73,12 @@ public struct Grep: ParsableCommand {
             }
             // With --session-context, the selector holds open sessions and emits whole ones.
             let context = sessionContext ? SessionContextSelector(idleTimeoutMs: Timestamp.parseDuration(idleTimeout)!, emit: emit) : nil
+            // The records that matched carry "match":true among their sessions' records (NDJSON).
+            context?.emitMarked = { r, matched in
+                writer.markMatch = matched && writer.format == .ndjson
+                try emit(r)
+                writer.markMatch = false
+            }
             try stream.forEach { rec in
                 let hit = try f.matches(rec) != invert
                 if let context { try context.add(rec, selected: hit) } else if hit { try emit(rec) } else if raw { _ = stream.takeRaw(rec) }

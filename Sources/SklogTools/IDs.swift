@@ -36,9 +36,7 @@ public struct IDs: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var filter: FilterOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
     @Flag(help: "Select turns and smart home directives whose outcome is error or no_response.")
@@ -53,8 +51,12 @@ public struct IDs: ParsableCommand {
     @Option(name: .customLong("session-outcome"), help: ArgumentHelp("Select every turn of the sessions with this outcome: failed, no_response (also user_ended, skill_ended, unknown; comma-separated).", valueName: "outcome"))
     var sessionOutcome: String?
 
-    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ids (one per line), csv or json.", valueName: "name"), completion: .list(["ids", "csv", "json"]))
     var format: String = "ids"
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ids", "csv", "json"])

@@ -29,16 +29,17 @@ public struct Metrics: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus (the whole-input totals: not with --period).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: table, json, csv or prometheus (the whole-input totals: not with --period).", valueName: "name"), completion: .list(["table", "json", "csv", "prometheus"]))
     var format: String = "table"
 
-    @Option(help: ArgumentHelp("Also compute every metric per period (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"))
+    @Option(help: ArgumentHelp("Also compute every metric per period (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),
+            completion: .list(PeriodOption.names))
     var period: String?
 
-    @Option(help: ArgumentHelp("Break the metrics down by locale, stage, intent, requestType or skill (repeatable).", valueName: "dimension"))
+    @Option(help: ArgumentHelp("Break the metrics down by locale, stage, intent, requestType or skill (repeatable).", valueName: "dimension"),
+            completion: .list(PeriodOption.dimensions))
     var by: [String] = []
 
     @Option(name: .customLong("fail-if"), help: ArgumentHelp("Exit with status 4 when this condition holds on the totals, e.g. 'endpointLatencyP90>2000' or 'endpointSuccessRate<95%' (repeatable).", valueName: "condition"))
@@ -56,6 +57,8 @@ public struct Metrics: ParsableCommand {
     @Flag(help: "Table: show every row of every table, the all-zero rows, the sections with nothing but n/a, and all 12 retention weeks.")
     var full = false
 
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
     @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
@@ -64,7 +67,10 @@ public struct Metrics: ParsableCommand {
             throw ValidationError("--format prometheus writes the whole-input totals, not periods: leave out --period, or use --format json or csv for periods")
         }
         if let p = period, MetricsOptions.Period(rawValue: p) == nil { throw ValidationError("--period must be 15m, hour, day or week") }
-        for d in by where MetricsOptions.Dimension(rawValue: d) == nil { throw ValidationError("--by must be locale, stage, intent, requestType or skill") }
+        for d in by where MetricsOptions.Dimension(rawValue: d) == nil {
+            if PeriodOption.names.contains(d) || d == "month" { throw ValidationError("--by is a dimension; the time bucket is --period: write --period \(d)") }
+            throw ValidationError("--by must be locale, stage, intent, requestType or skill")
+        }
         guard (top ?? 0) >= 0 else { throw ValidationError("--top must be 0 or more") }
         _ = try sessionOptions()
         _ = try MetricsRun.conditions(failIf)

@@ -27,11 +27,9 @@ public struct PathsTool: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: table, csv, json, dot or mermaid (the input format is --input-format).", valueName: "name"), completion: .list(["table", "csv", "json", "dot", "mermaid"]))
     var format: String = "table"
 
     @Option(help: ArgumentHelp("Only transitions out of this step; top paths start at its first occurrence.", valueName: "step"))
@@ -55,6 +53,10 @@ public struct PathsTool: ParsableCommand {
     var funnelSteps: [String] {
         (funnel ?? "").split(separator: ",").map { String($0).trimmingSpaces }.filter { !$0.isEmpty }
     }
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["table", "csv", "json", "dot", "mermaid"])

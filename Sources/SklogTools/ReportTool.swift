@@ -17,22 +17,25 @@ public struct ReportTool: ParsableCommand {
 
         Examples:
           sklog report -o report.html logs/*.gz
-          sklog report --by week --redact -o shareable.html logs/*.gz
+          sklog report --period week --redact -o shareable.html logs/*.gz
           sklog report -o report.html --png charts/ logs/*.gz
         """,
         version: sklogVersion) }
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: html (the only one; the input format is --input-format).", valueName: "name"), completion: .list(["html"]))
     var format: String = "html"
 
-    @Option(help: ArgumentHelp("Trend period: hour, day or week (default day).", valueName: "period"))
-    var by: String = "day"
+    @Option(help: ArgumentHelp("Time bucket of the trends (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),
+            completion: .list(PeriodOption.names))
+    var period: String = "day"
+
+    /// The old spelling of --period: refused with a message that names it.
+    @Option(help: .hidden)
+    var by: String?
 
     @Option(name: .customLong("min-count"), help: ArgumentHelp("Top movers: intents with at least this many turns in both periods.", valueName: "n"))
     var minCount: Int = 20
@@ -43,9 +46,14 @@ public struct ReportTool: ParsableCommand {
     @Option(help: ArgumentHelp("Also write every chart as DIR/<chart>.png, rendered by headless Chromium (SKLOG_CHROMIUM names the browser).", valueName: "dir"))
     var png: String?
 
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
+
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["html"])
-        guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
+        try PeriodOption.refuseBy(by, tool: "report")
+        guard MetricsOptions.Period(rawValue: period) != nil else { throw ValidationError("--period must be 15m, hour, day or week") }
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 1 else { throw ValidationError("--top must be 1 or more") }
     }
@@ -53,7 +61,7 @@ public struct ReportTool: ParsableCommand {
     public func run() throws {
         ToolRun.main("sklog-report") {
             var o = TrendOptions()
-            o.period = MetricsOptions.Period(rawValue: by)!
+            o.period = MetricsOptions.Period(rawValue: period)!
             o.minCount = Int64(minCount)
             // Before reading any input: the browser --png needs.
             let browser = try png.map { _ in

@@ -27,12 +27,14 @@ public struct Sessions: ParsableCommand {
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"))
+    @Option(help: ArgumentHelp("Output format: ndjson or csv.", valueName: "name"), completion: .list(["ndjson", "csv"]))
     var format: String = "ndjson"
+
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
 
     public func validate() throws {
         try OutputFormatName.check(format, allowed: ["ndjson", "csv"])

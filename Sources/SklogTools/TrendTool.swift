@@ -20,22 +20,25 @@ public struct TrendTool: ParsableCommand {
         metrics --period`). Details: docs/trend.md.
 
         Examples:
-          sklog trend --by week logs/*.gz
-          sklog trend --by day --format csv logs/*.gz > trend.csv
-          sklog trend --by hour --since 2026-11-21 --format json logs/*.gz
+          sklog trend --period week logs/*.gz
+          sklog trend --period day --format csv logs/*.gz > trend.csv
+          sklog trend --period hour --since 2026-11-21 --format json logs/*.gz
         """,
         version: sklogVersion) }
 
     public init() {}
 
-    @OptionGroup var input: InputOptions
-    @OptionGroup var session: SessionOptionsGroup
     @OptionGroup var outFile: OutputFileOption
 
-    @Option(help: ArgumentHelp("Period: hour, day or week (also 15m).", valueName: "period"))
-    var by: String = "day"
+    @Option(help: ArgumentHelp("Time bucket (UTC; weeks start Monday): 15m, hour, day or week.", valueName: "period"),
+            completion: .list(PeriodOption.names))
+    var period: String = "day"
 
-    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"))
+    /// The old spelling of --period: refused with a message that names it.
+    @Option(help: .hidden)
+    var by: String?
+
+    @Option(help: ArgumentHelp("Output format: table, csv (long form) or json.", valueName: "name"), completion: .list(["table", "csv", "json"]))
     var format: String = "table"
 
     @Option(name: .customLong("min-count"), help: ArgumentHelp("An intent is a mover candidate only with at least this many turns in both periods.", valueName: "n"))
@@ -44,8 +47,13 @@ public struct TrendTool: ParsableCommand {
     @Option(help: ArgumentHelp("How many movers per kind and period.", valueName: "n"))
     var top: Int = 5
 
+    // The shared options after the tool's own, so that --help lists the tool's first.
+    @OptionGroup var input: InputOptions
+    @OptionGroup var session: SessionOptionsGroup
+
     public func validate() throws {
-        guard MetricsOptions.Period(rawValue: by) != nil else { throw ValidationError("--by must be hour, day or week") }
+        try PeriodOption.refuseBy(by, tool: "trend")
+        guard MetricsOptions.Period(rawValue: period) != nil else { throw ValidationError("--period must be 15m, hour, day or week") }
         try OutputFormatName.check(format, allowed: ["table", "csv", "json"])
         guard minCount >= 0 else { throw ValidationError("--min-count must be 0 or more") }
         guard top >= 0 else { throw ValidationError("--top must be 0 or more") }
@@ -54,7 +62,7 @@ public struct TrendTool: ParsableCommand {
     public func run() throws {
         ToolRun.main("sklog-trend") {
             var o = TrendOptions()
-            o.period = MetricsOptions.Period(rawValue: by)!
+            o.period = MetricsOptions.Period(rawValue: period)!
             o.minCount = Int64(minCount)
             o.top = top
             let sessionOptions = try session.sessionOptions()

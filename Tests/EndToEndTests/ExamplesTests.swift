@@ -22,6 +22,7 @@ import Testing
         ("export PATH=", "the test puts the tools on PATH"),
         ("sklog-gen --records 2000000 ", "the W1 benchmark input: minutes in a debug build; scripts/bench makes it"),
         ("aws ", "AWS CLI calls need an account: the fixture writes the files they would (tail.log, events.json, ...)"),
+        ("awslogs ", "awslogs needs an account too: the fixture writes awslogs.txt"),
     ]
 
     /// Pages whose commands need more than this machine's tools: docs/spark.md's need pyspark and
@@ -151,6 +152,15 @@ doc = {"events": [{"logStreamName": stream, "timestamp": ms(t), "message": msg +
        "searchedLogStreams": []}
 with open("events.json", "w") as f:  # aws logs filter-log-events --output json
     json.dump(doc, f, indent=4); f.write("\n")
+with open("events.txt", "w") as f:  # aws logs filter-log-events --output text (awscli/text.py)
+    for i, (t, msg) in enumerate(events):
+        f.write(f"EVENTS\t{i}\t{ms(t) + 50}\t{stream}\t{msg}\n\t{ms(t)}\n")
+    f.write(f"SEARCHEDLOGSTREAMS\t{stream}\tTrue\n")
+with open("messages.txt", "w") as f:  # --query 'events[*].message' --output text
+    f.write("\t".join(msg + "\n" for _, msg in events) + "\n")
+with open("awslogs.txt", "w") as f:  # awslogs get GROUP
+    for t, msg in events:
+        f.write(f"/aws/lambda/space-facts {stream} {msg.rstrip()}\n")
 with open("logs-insights-results.csv", "w", newline="") as f:  # Logs Insights export, newest first
     w = csv.writer(f)
     w.writerow(["@timestamp", "@message", "@logStream"])

@@ -71,7 +71,7 @@ public enum MetricCatalog {
         m("utterancesPerCustomer", .utterances, .ratio, "totalUtterances / distinct users with a turn."),
         m("utterancesPerSession", .utterances, .ratio, "totalUtterances / totalSessions."),
 
-        m("totalSessions", .sessions, .count, "Sessions (SPEC 5.2), in the bucket of their first record."),
+        m("totalSessions", .sessions, .count, "Sessions (docs/definitions.md), in the bucket of their first record."),
         m("successfulSessions", .sessions, .count, "Sessions that ended user_ended or skill_ended."),
         m("incompleteSessions", .sessions, .count, "Sessions that ended no_response (EXCEEDED_MAX_REPROMPTS)."),
         m("failedSessions", .sessions, .count, "Sessions with outcome failed."),
@@ -154,9 +154,9 @@ public enum MetricCatalog {
         m("intentConfidenceHigh", .performance, .count, "Turns with confidence HIGH."),
         m("intentConfidenceMedium", .performance, .count, "Turns with confidence MEDIUM."),
         m("intentConfidenceLow", .performance, .count, "Turns with confidence LOW."),
-        m("estimatedSystemErrors", .performance, .count, "Turns that are low-confidence, unhandled or retried within 15 s (SPEC 5.3)."),
+        m("estimatedSystemErrors", .performance, .count, "Turns that are low-confidence, unhandled or retried within 15 s."),
 
-        m("bargeIns", .friction, .count, "Barge-in events (SPEC 5.3), in the bucket of the interrupted response."),
+        m("bargeIns", .friction, .count, "Barge-in events (docs/definitions.md), in the bucket of the interrupted response."),
         m("terminations", .friction, .count, "Termination events."),
         m("unhandledRequests", .friction, .count, "Unhandled-request events."),
         m("lowConfidenceIntents", .friction, .count, "Low-confidence-intent events."),

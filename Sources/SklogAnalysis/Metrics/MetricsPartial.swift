@@ -78,6 +78,7 @@ extension MetricsAccumulator {
         o.raw("]")
         if a.outcomesFromErrorsAlone > 0 { o.raw(",\"outcomesFromErrorsAlone\":"); o.int(Int64(a.outcomesFromErrorsAlone)) }
         if a.releasedEarly > 0 { o.raw(",\"releasedEarly\":"); o.int(Int64(a.releasedEarly)) }
+        if a.timesFromRequest > 0 { o.raw(",\"timesFromRequest\":"); o.int(Int64(a.timesFromRequest)) }
         if a.duplicatesDiffering > 0 {
             o.raw(",\"duplicatesDiffering\":"); o.int(Int64(a.duplicatesDiffering))
             if let f = a.firstDifferingDuplicate { o.raw(",\"firstDifferingDuplicate\":"); o.string(f) }
@@ -207,6 +208,7 @@ extension MetricsAccumulator {
             ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
             ac.outcomesFromErrorsAlone = Int(a["outcomesFromErrorsAlone"]?.int ?? 0)
             ac.releasedEarly = Int(a["releasedEarly"]?.int ?? 0)
+            ac.timesFromRequest = Int(a["timesFromRequest"]?.int ?? 0)
             ac.duplicatesDiffering = Int(a["duplicatesDiffering"]?.int ?? 0)
             ac.firstDifferingDuplicate = a["firstDifferingDuplicate"]?.string
             acc.accounting = ac

@@ -13,6 +13,9 @@ public final class SessionContextSelector {
     /// Receives the records to output, in order. May throw (a closed output); `add` and `finish`
     /// rethrow it.
     public var emit: (Record) throws -> Void
+    /// When set, receives each record with whether it was itself selected (instead of `emit`):
+    /// `sklog grep --session-context` marks the matching records.
+    public var emitMarked: ((Record, Bool) throws -> Void)?
 
     /// Records emitted so far, and sessions that contained a selected record.
     public private(set) var emitted = 0
@@ -35,6 +38,7 @@ public final class SessionContextSelector {
     struct Item: Comparable {
         var seq: Int64
         var record: Record
+        var matched = false
         static func < (a: Item, b: Item) -> Bool { a.seq < b.seq }
         static func == (a: Item, b: Item) -> Bool { a.seq == b.seq }
     }
@@ -61,7 +65,7 @@ public final class SessionContextSelector {
         }
         recordSeq += 1
         guard r.sessionId.isPresent else {
-            if selected { out.push(Item(seq: recordSeq, record: r)) }
+            if selected { out.push(Item(seq: recordSeq, record: r, matched: true)) }
             try drain(all: false)
             return
         }
@@ -80,7 +84,7 @@ public final class SessionContextSelector {
             idle.push(IdleEntry(deadline: r.ts &+ idleTimeoutMs, seq: sessionSeq, key: key))
         }
         if r.ts > s.lastTs { s.lastTs = r.ts }
-        let item = Item(seq: recordSeq, record: r)
+        let item = Item(seq: recordSeq, record: r, matched: selected)
         if s.selected {
             out.push(item)
         } else if selected {
@@ -134,7 +138,7 @@ public final class SessionContextSelector {
         while let top = out.min, top.seq < limit {
             out.pop()
             emitted += 1
-            try emit(top.record)
+            if let m = emitMarked { try m(top.record, top.matched) } else { try emit(top.record) }
         }
     }
 }

@@ -34,6 +34,10 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
     private var inEventsArray = false
     private var arrayMark = 0
     private var logGroup = "", logStream = ""
+    /// A top-level list of events (`json.dumps(response["events"])` from boto3): its objects,
+    /// one level up from a document's `events` array.
+    private var listDoc = false
+    private var eventDepth: Int { listDoc ? 1 : 2 }
 
     public init() {}
 
@@ -52,12 +56,13 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
             if stack.isEmpty {
                 let c = p[i]
                 if c == 0x20 || c == 0x09 || c == 0x0d { i += 1; continue }
-                if c != 0x7b {
+                if c != 0x7b && c != 0x5b {
                     sink.reject(.invalidSubscription, line: number, text: UnsafeRawBufferPointer(rebasing: line[i...].prefix(300)),
                                 detail: "text outside a JSON document")
                     return
                 }
                 startDocument(number)
+                if c == 0x5b { listDoc = true; inEventsArray = true; docHasEvents = true }
             }
             let segStart = i
             i = scan(p, from: i, count: n, number: number, segStart: segStart, sink: sink)
@@ -82,6 +87,7 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
         key = []
         afterColon = false
         inEventsArray = false
+        listDoc = false
         logGroup = ""; logStream = ""
     }
 
@@ -127,7 +133,7 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
                     inEventsArray = true
                     docHasEvents = true
                 }
-                if stack.count == 2 && c == 0x7b && inEventsArray {
+                if stack.count == eventDepth && c == 0x7b && inEventsArray {
                     // Drop the commas and spaces between events: the buffer stays one event long.
                     flushCopy(i)
                     if arrayMark < buf.count { buf.removeSubrange(arrayMark...) }
@@ -136,7 +142,7 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
                 }
                 if stack.count == 1 { afterColon = false }
                 stack.append(c)
-                if inEventsArray && stack.count == 2 { flushCopy(i + 1); arrayMark = buf.count }
+                if inEventsArray && stack.count == eventDepth { flushCopy(i + 1); arrayMark = buf.count }
                 if stack.count > 64 {
                     flushCopy(i)
                     cut(number, sink, why: "nested more than 64 deep")
@@ -149,12 +155,12 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
                     cut(number, sink, why: "a '\(Character(UnicodeScalar(c)))' that closes nothing open")
                     return n
                 }
-                if stack.count == 2, c == 0x7d, let s = eventStart {
+                if stack.count == eventDepth, c == 0x7d, let s = eventStart {
                     flushCopy(i + 1)
                     event(from: s, sink: sink)
                     buf.removeSubrange(s...)
                     eventStart = nil
-                } else if stack.count == 1, c == 0x5d {
+                } else if stack.count == 1, c == 0x5d, !listDoc {
                     inEventsArray = false
                 } else if stack.isEmpty {
                     flushCopy(i + 1)
@@ -222,6 +228,7 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
     /// CLI output of log events: a lone `{` then `"events": [` (or a subscription payload's
     /// members) on the next lines, or the whole document on one line.
     static func looksLikeCLIDocument(_ lines: [UnsafeRawBufferPointer]) -> Bool {
+        if let first = lines.first, first.first == UInt8(ascii: "[") { return looksLikeEventList(lines) }
         guard let first = lines.first, first.first == UInt8(ascii: "{") else { return false }
         for l in lines.prefix(6) {
             var k = 0
@@ -241,5 +248,25 @@ public final class CloudWatchJSONAdapter: FormatAdapter {
                 || LambdaLineParser.starts(rest, "\"owner\"") || LambdaLineParser.starts(rest, "\"logGroup\"")
         }
         return false
+    }
+
+    /// A list of log events as boto3 returns them, dumped with `json.dumps(…, indent=N)` (`[`, then
+    /// `{`, then `"logStreamName"` / `"timestamp"` / `"message"` members one per line) or on one
+    /// line (`[{"timestamp": …`).
+    static func looksLikeEventList(_ lines: [UnsafeRawBufferPointer]) -> Bool {
+        let keys: [StaticString] = ["\"logStreamName\"", "\"timestamp\"", "\"message\"", "\"ingestionTime\"", "\"eventId\""]
+        func trimmed(_ l: UnsafeRawBufferPointer, _ skip: Set<UInt8>) -> UnsafeRawBufferPointer {
+            var k = 0
+            while k < l.count, skip.contains(l[k]) { k += 1 }
+            return UnsafeRawBufferPointer(rebasing: l[k...])
+        }
+        // `[` then `{` (with spaces), then a member.
+        var candidates: [UnsafeRawBufferPointer] = []
+        if let first = lines.first { candidates.append(trimmed(first, [0x5b, 0x7b, 0x20, 0x09])) }
+        if lines.count > 2, trimmed(lines[0], [0x20]).count == 1, trimmed(lines[1], [0x20, 0x09]).first == 0x7b {
+            candidates.append(trimmed(lines[1], [0x7b, 0x20, 0x09]))
+            candidates.append(trimmed(lines[2], [0x20, 0x09]))
+        }
+        return candidates.contains { c in keys.contains { LambdaLineParser.starts(c, $0) } }
     }
 }

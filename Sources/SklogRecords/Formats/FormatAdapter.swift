@@ -9,6 +9,12 @@ public enum InputFormat: String, CaseIterable, Sendable {
     case cloudwatchJSON = "cloudwatch-json"
     /// A CloudWatch Logs Insights result exported as CSV (`@timestamp,@message,@logStream`).
     case insightsCSV = "insights-csv"
+    /// `aws logs filter-log-events` / `get-log-events --output text` (`EVENTS` rows).
+    case cloudwatchText = "cloudwatch-text"
+    /// `aws logs get-log-events … --query 'events[*].message' --output text`: messages joined by tabs.
+    case cloudwatchMessages = "cloudwatch-messages"
+    /// `awslogs get GROUP`: `GROUP STREAM MESSAGE` lines.
+    case awslogs
 }
 
 /// Where an adapter puts what it makes of its lines: canonical records, or rejected lines.
@@ -23,11 +29,15 @@ public protocol RecordSink: AnyObject {
     /// `grep --raw`: the input lines (line number, bytes) of the invocation behind the record
     /// accepted next with first line `line`.
     func attachRaw(line: Int64, lines: [(Int64, [UInt8])])
+    /// A record's `ts` is its envelope's `request.timestamp` (whole seconds): no line of its
+    /// invocation has a log time (`--query 'events[*].message' --output text`, a bare print).
+    func noteTimeFromRequest()
 }
 
 extension RecordSink {
     public func noteOutcomeFromErrorsAlone() {}
     public func attachRaw(line: Int64, lines: [(Int64, [UInt8])]) {}
+    public func noteTimeFromRequest() {}
 
     /// Parses canonical JSON bytes built by an adapter and passes on the record (or the reject).
     public func acceptJSON(_ json: UnsafeRawBufferPointer, line: Int64) {
@@ -71,6 +81,12 @@ public final class NDJSONAdapter: FormatAdapter {
     public func finish(sink: some RecordSink) {}
 }
 
+/// A file of a folder that is not a log (a README): its lines are read and ignored.
+final class SkippedInputAdapter: FormatAdapter {
+    func consume(_ line: UnsafeRawBufferPointer, number: Int64, sink: some RecordSink) {}
+    func finish(sink: some RecordSink) {}
+}
+
 /// Options that shape how inputs are read.
 public struct FormatOptions {
     public var format: InputFormat = .auto
@@ -108,7 +124,7 @@ public enum FormatDetector {
         case .insightsCSV: return InsightsCSVAdapter()
         case .pattern:
             return try PatternAdapter(pattern: options.pattern ?? "", tsFormat: options.tsFormat)
-        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON:
+        case .lambda, .lambdaJSON, .cloudwatchExport, .subscription, .cloudwatchTail, .cloudwatchJSON, .cloudwatchText, .cloudwatchMessages, .awslogs:
             return try RawLogDetector.makeAdapter(format)
         }
     }

@@ -142,8 +142,17 @@ final class InvocationAssembler {
         return o
     }
 
-    func start(_ inv: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, clock: StreamClock, sink: some RecordSink) {
+    func start(_ first: Invocation, ts: Int64?, coarse: Bool = false, line: Int64, text: UnsafeRawBufferPointer, clock: StreamClock,
+               stream: LogStreamState? = nil, sink: some RecordSink) {
         if let o = orphan { orphan = nil; finalize(o, sink: sink) }
+        var inv = first
+        if inv.hasStart, inv.hasReport || inv.timedOut, !inv.finalized, let s = stream {
+            // The same invocation delivered again (a retried subscription, overlapping pulls):
+            // the first delivery is whole, so it is finished now, and this START begins a new
+            // invocation; its records are the same messages, counted as duplicates downstream.
+            finalize(inv, sink: sink)
+            inv = inv.id.withUnsafeBytes { lookup($0, line: line, text: text, stream: s) }
+        }
         expiry.observe(ts, inv, clock)
         guard !inv.hasStart else { return }
         inv.hasStart = true
@@ -440,7 +449,10 @@ final class InvocationAssembler {
             // START in whole seconds: its envelope's line, a few ms after it in the same second.
             ts = t
         }
-        else { ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp }
+        else {
+            ts = inv.startTs ?? p.ts ?? inv.firstTs ?? f.requestTimestamp
+            if inv.startTs == nil && p.ts == nil && inv.firstTs == nil && ts != nil { sink.noteTimeFromRequest() }
+        }
         guard let ts else {
             inv.firstText.withUnsafeBytes { sink.reject(.missingTs, line: inv.firstLine, text: $0, detail: "no log time and no request.timestamp") }
             return

@@ -68,7 +68,7 @@ extension LambdaLineParser {
                 else if Self.equal(st, "error") || Self.equal(st, "failure") { inv.error = true }
             }
             if Self.equal(kind, "start") {
-                asm.start(inv, ts: ts, line: number, text: line, clock: s.clock, sink: sink)
+                asm.start(inv, ts: ts, line: number, text: line, clock: s.clock, stream: s, sink: sink)
             } else if Self.equal(kind, "report") {
                 var dur: Int64?, ini: Int64?
                 if let m = metrics {

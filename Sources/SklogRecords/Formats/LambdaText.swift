@@ -86,7 +86,7 @@ final class LambdaLineParser {
             let id = Self.token(line, from: 17)
             guard id.count > 0 else { break }
             let inv = asm.lookup(id, line: number, text: line, stream: s)
-            asm.start(inv, ts: outerTs, coarse: coarseOuterTs, line: number, text: line, clock: s.clock, sink: sink)
+            asm.start(inv, ts: outerTs, coarse: coarseOuterTs, line: number, text: line, clock: s.clock, stream: s, sink: sink)
             return
         case UInt8(ascii: "E") where starts("END RequestId: "):
             flush(s, sink: sink)

@@ -4,7 +4,9 @@
 public enum RawLogDetector {
     public static func detect(_ lines: [UnsafeRawBufferPointer]) -> InputFormat? {
         if CloudWatchJSONAdapter.looksLikeCLIDocument(lines) { return .cloudwatchJSON }
-        var text = 0, export = 0, json = 0, subscription = 0, tail = 0, platform = 0
+        if CLITextAdapter.looksLikeEventRows(lines) { return .cloudwatchText }
+        if CLITextAdapter.looksLikeJoinedMessages(lines) { return .cloudwatchMessages }
+        var text = 0, export = 0, json = 0, subscription = 0, tail = 0, platform = 0, awslogs = 0
         for line in lines where !line.isEmpty {
             if line.first == UInt8(ascii: "{") {
                 switch jsonShape(line) {
@@ -20,6 +22,7 @@ public enum RawLogDetector {
                 continue
             }
             if LogsTailAdapter.looksLikeTail(line) { tail += 1; continue }
+            if AWSLogsAdapter.looksLikeAWSLogs(line) { awslogs += 1; continue }
             if let (_, after) = CloudWatchExportAdapter.exportTimestamp(line) {
                 let rest = UnsafeRawBufferPointer(rebasing: line[after...])
                 // `TS ID Task timed out after …` is a Lambda text line, not an export line.
@@ -33,6 +36,7 @@ public enum RawLogDetector {
         }
         if subscription > 0 { return .subscription }
         if tail > 0 && tail >= export { return .cloudwatchTail }
+        if awslogs > 0 && awslogs >= export && awslogs >= text { return .awslogs }
         // An export prefixes START and REPORT with a time too: bare ones mean Lambda text (whose
         // custom-runtime lines may look like export lines, `TS  INFO target: message`).
         if export > 0 && export >= text && platform == 0 { return .cloudwatchExport }
@@ -88,6 +92,9 @@ public enum RawLogDetector {
         case .subscription: return SubscriptionAdapter()
         case .cloudwatchTail: return LogsTailAdapter()
         case .cloudwatchJSON: return CloudWatchJSONAdapter()
+        case .cloudwatchText: return CLITextAdapter(joined: false)
+        case .cloudwatchMessages: return CLITextAdapter(joined: true)
+        case .awslogs: return AWSLogsAdapter()
         default: throw UnsupportedFormatError(format: format)
         }
     }
@@ -111,3 +118,6 @@ extension LogsTailAdapter: RawLogAdapter {}
 // These two hand each log event to a subscription adapter of their own.
 extension CloudWatchJSONAdapter: RawLogAdapter { var parser: LambdaLineParser { sub.parser } }
 extension InsightsCSVAdapter: RawLogAdapter { var parser: LambdaLineParser { sub.parser } }
+extension AWSLogsAdapter: RawLogAdapter {}
+// The CLI's text output: the EVENTS rows' adapter or the tab-joined messages' Lambda text adapter.
+extension CLITextAdapter: RawLogAdapter { var parser: LambdaLineParser { joined ? text.parser : sub.parser } }
