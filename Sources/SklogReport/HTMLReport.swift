@@ -81,6 +81,8 @@ public enum HTMLReport {
                 trends += "</div>"
             }
             trends += "</div>"
+        } else if periods.count > 1 {
+            trends += "<p class=\"note\" id=\"no-movers\">No top movers: no two complete \(d.trend.options.period.rawValue)s follow each other (a partial period is never compared).</p>"
         }
         sections.append(ReportSection(id: "trends", title: "Trends by \(d.trend.options.period.rawValue)", html: trends))
 

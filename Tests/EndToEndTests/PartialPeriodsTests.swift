@@ -104,5 +104,14 @@ import Testing
         // The partial day's points are hollow, its segments dashed.
         #expect(html.contains("class=\"partial\""))
         #expect(html.contains("Top movers in 2026-11-03 vs the previous day"))
+
+        // Starting after midnight: one complete day, nothing compared, and the page says so.
+        let late = try Self.input(first: "2026-11-02T00:00:00.001Z")
+        let out2 = temp() + "-report2.html"
+        #expect(try Run.tool("sklog-report", ["-q", "--by", "day", "-o", out2, late]).status == 0)
+        let page = try String(contentsOfFile: out2, encoding: .utf8)
+        #expect(page.contains("No two complete days follow each other: nothing is compared."))
+        #expect(page.contains("No top movers: no two complete days follow each other"))
+        #expect(page.contains("<div class=\"delta\">2026-11-03: 4</div>"))
     }
 }
