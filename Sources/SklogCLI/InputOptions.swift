@@ -70,6 +70,9 @@ public struct InputOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
+        // Checked against the inputs before any is read (`RecordStream`).
+        OutputFile.declare(option: "--rejects", path: rejects)
+        OutputFile.declare(option: "--accounting", path: accountingPath)
         _ = try streamOptions()
     }
 
@@ -112,6 +115,7 @@ public struct InputOptions: ParsableArguments {
     /// terminal, a progress line would be written over it, so there is none.
     public func openStream(streamingTo outputPath: String?? = .none) throws -> RecordStream {
         var o = try streamOptions()
+        OutputFile.declare(option: "--accounting", path: accountingPath)
         if case .some(let path) = outputPath, path == nil || path == "-", isatty(1) != 0 { o.progress = false }
         return try RecordStream(paths: files, options: o)
     }
