@@ -121,7 +121,9 @@ import Testing
     }
 
     @Test func killedRunKeepsTheEarlierOutputAndLeavesNoTemporaryFile() throws {
-        for sig in [SIGTERM, SIGINT, SIGHUP] {
+        // (Not SIGINT: on a live input, the first Ctrl-C ends the input and the run finishes
+        // with its output, by the live-input contract.)
+        for sig in [SIGTERM, SIGHUP] {
             let d = dir(), out = d + "/out", rej = d + "/rej"
             writeFile(out, "earlier\n")
             writeFile(rej, "earlier rejects\n")
