@@ -71,6 +71,9 @@ public struct InputOptions: ParsableArguments {
     public init() {}
 
     public func validate() throws {
+        // Checked against the inputs before any is read (`RecordStream`).
+        OutputFile.declare(option: "--rejects", path: rejects)
+        OutputFile.declare(option: "--accounting", path: accountingPath)
         _ = try streamOptions()
     }
 
@@ -116,6 +119,7 @@ public struct InputOptions: ParsableArguments {
     public func openStream(streamingTo outputPath: String?? = .none, keepRaw: Bool = false) throws -> RecordStream {
         var o = try streamOptions()
         o.keepRaw = keepRaw
+        OutputFile.declare(option: "--accounting", path: accountingPath)
         if case .some(let path) = outputPath, path == nil || path == "-", isatty(1) != 0 { o.progress = false }
         return try RecordStream(paths: files, options: o)
     }

@@ -31,11 +31,19 @@ public enum MetricsRun {
     public static func merge(_ paths: [String]) throws -> MetricsAccumulator {
         guard !paths.isEmpty else { throw ValidationError("--merge needs the partial state files written by --partial") }
         var acc: MetricsAccumulator?
+        var seen: [UInt64: String] = [:]
         for p in paths {
             let bytes = try ChunkReader.readWholeFile(p)
             let part: MetricsAccumulator
             do { part = try MetricsAccumulator.fromPartialState(bytes, name: p == "-" ? "stdin" : p) } catch let e as MetricsAccumulator.PartialStateError {
                 throw InputError(path: e.name, message: e.message)
+            }
+            // The same state twice (the same file, or a copy) would count its records twice.
+            if let id = part.partialRunId, !part.isEmptyPartialState {
+                if let first = seen[id] {
+                    throw InputError(path: p, message: "the same partial state as \(first) (run id \(String(id, radix: 16))): merging it twice would count it twice")
+                }
+                seen[id] = p
             }
             if let a = acc {
                 do { try a.merge(part) } catch let e as MetricsAccumulator.MergeError { throw InputError(path: p, message: e.description) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SklogIO
 import SklogRecords
 
 /// `-o FILE` / `--output FILE`: where the output goes instead of standard output (SPEC §2: the
@@ -17,6 +18,8 @@ public struct OutputFileOption: ParsableArguments {
     public init() {}
 
     public func validate() throws {
+        // Checked against the inputs before any is read (`RecordStream`).
+        OutputFile.declare(option: "-o", path: output)
         if oldOutputFile != nil { throw ValidationError("--output-file is now spelled -o FILE or --output FILE") }
         // `--output csv` used to name the output format on some tools; a bare format name is
         // almost surely that, not a file a user wants created.

@@ -16,24 +16,59 @@ public final class OutputBuffer {
     private var count = 0
     private let ownsFD: Bool
     public private(set) var closed = false
+    /// The name write errors give (the file, or "(stdout)").
+    public let name: String
+    /// `init(path:)`'s file: written beside the target and renamed by `commit`.
+    public let file: OutputFile?
 
-    public init(fd: Int32, capacity: Int = 256 << 10, ownsFD: Bool = false) {
+    public init(fd: Int32, capacity: Int = 256 << 10, ownsFD: Bool = false, name: String? = nil) {
         self.fd = fd
         self.ownsFD = ownsFD
+        self.name = name ?? (fd == 1 ? "(stdout)" : "output")
+        file = nil
         buf = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
-    /// Opens (creating or truncating) `path` for writing.
+    /// Opens (creating or truncating) `path` for writing, directly. Tools write their output
+    /// files with `init(replacing:)` instead.
     public convenience init(path: String) throws {
         let f = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         if f < 0 { throw InputError(path: path, message: "cannot write: \(String(cString: strerror(errno)))") }
-        self.init(fd: f, ownsFD: true)
+        self.init(fd: f, ownsFD: true, name: path)
+    }
+
+    /// An output file `path`, written to a temporary file beside it (`OutputFile`): `commit()`
+    /// renames it over `path`; without a commit, `path` stays as it was.
+    public init(replacing path: String, capacity: Int = 256 << 10) throws {
+        let f = try OutputFile(path: path)
+        file = f
+        fd = f.fd
+        ownsFD = false
+        name = path
+        buf = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
     }
 
     deinit {
-        try? flush()
-        if ownsFD { close(fd) }
+        if let file {
+            if !file.done { file.discard() }
+        } else {
+            try? flush()
+            if ownsFD { close(fd) }
+        }
         buf.deallocate()
+    }
+
+    /// Flushes and, for an output file, renames it into place. Throws (naming the file) when a
+    /// write, the close or the rename fails.
+    public func commit() throws {
+        try flush()
+        try file?.commit()
+    }
+
+    /// Drops what was written to an output file: the file stays as it was.
+    public func discard() {
+        count = 0
+        file?.discard()
     }
 
     /// Standard output; SIGPIPE is ignored so a closed pipe surfaces as EPIPE here.
@@ -84,7 +119,7 @@ public final class OutputBuffer {
             if n < 0 {
                 if errno == EINTR { continue }
                 if errno == EPIPE { closed = true; throw OutputClosed() }
-                throw InputError(path: fd == 1 ? "(stdout)" : "output", message: "write error: \(String(cString: strerror(errno)))")
+                throw InputError(path: name, message: "write error: \(String(cString: strerror(errno)))")
             }
             off += n
         }

@@ -35,6 +35,9 @@ public struct CanonicalBuilder {
     }
 
     public mutating func timestamp(_ k: String = "ts", _ ms: Int64) {
+        // Outside years 0000-9999 there is no RFC 3339 text for it: written as the number, which
+        // the record parser then rejects (invalid ts), never written modulo 10000.
+        guard Timestamp.inRange(ms) else { key(k); bytes.append(contentsOf: String(ms).utf8); return }
         key(k); bytes.append(0x22); Timestamp.format(ms, into: &bytes); bytes.append(0x22)
     }
 

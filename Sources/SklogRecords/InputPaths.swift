@@ -26,7 +26,7 @@ public struct InputPaths {
     public init(_ paths: [String]) throws {
         for p in paths {
             if p != "-", Self.isDirectory(p) {
-                let found = try Self.walk(p)
+                let found = try Self.walk(p, notes: &notes)
                 if found.isEmpty { notes.append("\(p): an empty directory") }
                 for f in found {
                     if Self.basename(f) == "aws-logs-write-test" {
@@ -77,27 +77,45 @@ public struct InputPaths {
         return stat(p, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
-    /// Every regular file under `dir`, sorted by path (names compared byte by byte).
-    static func walk(_ dir: String) throws -> [String] {
+    /// Every regular file under `dir`, sorted by path (names compared byte by byte). A directory
+    /// already visited (by device and inode: a symbolic link loop such as `loop -> ..`, or a
+    /// second link to one directory) is not read again; a note says so.
+    static func walk(_ dir: String, notes: inout [String]) throws -> [String] {
         var out: [String] = []
+        var visited = Set<[UInt64]>()
+        var loops: [String] = []
+        var top = stat()
+        if stat(dir, &top) == 0 { visited.insert([UInt64(top.st_dev), UInt64(top.st_ino)]) }
         var stack = [dir.hasSuffix("/") && dir.count > 1 ? String(dir.dropLast()) : dir]
+        defer { notes += loops.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
         while let d = stack.popLast() {
             guard let h = opendir(d) else {
                 throw InputError(path: d, message: "cannot open directory: \(String(cString: strerror(errno)))")
             }
-            defer { closedir(h) }
+            var names: [String] = []
             while let e = readdir(h) {
                 let name = withUnsafeBytes(of: e.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
                 if name == "." || name == ".." || name.hasPrefix(".") { continue }
+                names.append(name)
+            }
+            closedir(h)
+            // In name order, so which of two links to one directory is read never depends on
+            // the order the file system lists them in.
+            names.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            var subdirs: [String] = []
+            for name in names {
                 let path = d + "/" + name
                 var st = stat()
                 guard stat(path, &st) == 0 else { continue }
                 switch st.st_mode & S_IFMT {
-                case S_IFDIR: stack.append(path)
+                case S_IFDIR:
+                    if visited.insert([UInt64(st.st_dev), UInt64(st.st_ino)]).inserted { subdirs.append(path) }
+                    else { loops.append("\(path): not followed (a directory already read: a symbolic link loop or a second link)") }
                 case S_IFREG: out.append(path)
                 default: break
                 }
             }
+            stack += subdirs.reversed()
         }
         return out.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }

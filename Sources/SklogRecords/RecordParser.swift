@@ -21,6 +21,10 @@ public struct RejectReason: Hashable, Sendable, CustomStringConvertible {
     public static let lineTooLong = RejectReason("line too long")
     public static let invalidCSV = RejectReason("invalid CSV row")
     public static let noMatch = RejectReason("line does not match --pattern")
+    /// `latencyMs` or `speechMs` that is no number of milliseconds from 0 to 2^53 (negative,
+    /// 1e999, NaN, text): the record is rejected, as a bad `ts` is.
+    public static let invalidLatency = RejectReason("invalid latencyMs")
+    public static let invalidSpeechMs = RejectReason("invalid speechMs")
 }
 
 public struct RecordReject: Error {
@@ -170,6 +174,8 @@ public enum RecordParser {
         var extra: [UInt8] = []  // decoded strings with escapes (the record's `extra`)
         var haveTs = false
         var tsBad = false
+        /// A duration field out of range (`invalidLatency`, `invalidSpeechMs`), and its text.
+        var badNumber: (RejectReason, Int, Int)? = nil
 
         init(_ line: UnsafeRawBufferPointer, _ dst: UnsafeMutablePointer<Record>) {
             all = line
@@ -198,12 +204,13 @@ public enum RecordParser {
             }
             func raw() -> Field { kind == .object ? Field(start: Int32(vs), count: Int32(ve - vs)) : .absent }
             func flag() -> TriState { kind == .bool ? (base[vs] == 0x74 ? .yes : .no) : .unknown }
-            func number() -> Int64 {
-                guard kind == .number else {
-                    if kind == .string, let v = parseNumber(base + vs, ve - vs) { return v }
-                    return -1
-                }
-                return parseNumber(base + vs, ve - vs) ?? -1
+            /// A duration in ms: absent for null, else a number (or numeric string) from 0 to
+            /// 2^53; anything else makes the record a reject.
+            func duration(_ reason: RejectReason) -> Int64 {
+                if kind == .null { return -1 }
+                if kind == .number || kind == .string, let v = parseNumber(base + vs, ve - vs), v >= 0 { return v }
+                if badNumber == nil { badNumber = (reason, vs, ve) }
+                return -1
             }
         switch k {
         case .ts:
@@ -212,7 +219,7 @@ public enum RecordParser {
                 rec.pointee.ts = t
                 rec.pointee.tsValue = Field(start: Int32(vs - 1), count: Int32(ve - vs + 2))
                 rec.pointee.tsCanonical = ve - vs == 24 && base[vs + 23] == 0x5a && base[vs + 19] == 0x2e && base[vs + 10] == 0x54
-            } else if kind == .number, let t = parseNumber(base + vs, ve - vs) {
+            } else if kind == .number, let t = parseNumber(base + vs, ve - vs), Timestamp.inRange(t) {
                 rec.pointee.ts = t  // epoch milliseconds
                 rec.pointee.tsValue = Field(start: Int32(vs), count: Int32(ve - vs))
                 rec.pointee.tsCanonical = false
@@ -238,7 +245,7 @@ public enum RecordParser {
                 else if n == 6 && memcmp(p, "MEDIUM", 6) == 0 { rec.pointee.confidence = .medium }
                 else if n == 3 && memcmp(p, "LOW", 3) == 0 { rec.pointee.confidence = .low }
             }
-        case .latencyMs: rec.pointee.latencyMs = number()
+        case .latencyMs: rec.pointee.latencyMs = duration(.invalidLatency)
         case .latencySource: rec.pointee.latencySource = str()
         case .outcome:
             if kind == .string {
@@ -253,7 +260,7 @@ public enum RecordParser {
         case .errorFrame: rec.pointee.errorFrame = str()
         case .endSession: rec.pointee.endSession = flag()
         case .reprompt: rec.pointee.reprompt = flag()
-        case .speechMs: rec.pointee.speechMs = number()
+        case .speechMs: rec.pointee.speechMs = duration(.invalidSpeechMs)
         case .bargeIn: rec.pointee.bargeIn = flag()
         case .unhandled: rec.pointee.unhandled = flag()
         case .reason: rec.pointee.reason = str()
@@ -279,6 +286,10 @@ public enum RecordParser {
         func finish() throws(RecordReject) {
             if !haveTs { throw RecordReject(reason: .missingTs, detail: nil) }
             if tsBad { throw RecordReject(reason: .invalidTs, detail: nil) }
+            if let (reason, vs, ve) = badNumber {
+                let text = String(decoding: UnsafeRawBufferPointer(start: base + vs, count: min(ve - vs, 40)), as: UTF8.self)
+                throw RecordReject(reason: reason, detail: "\(text)\(ve - vs > 40 ? "…" : ""): not a number of milliseconds from 0 to 2^53")
+            }
             if !rec.pointee.messageId.isPresent || rec.pointee.messageId.count == 0 { throw RecordReject(reason: .missingMessageId, detail: nil) }
             if !extra.isEmpty { rec.pointee.extra = extra }
         }

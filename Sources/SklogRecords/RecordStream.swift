@@ -58,6 +58,8 @@ public final class RecordStream {
     let prefetcher: Prefetcher
     var inputs: [InputState] = []
     private var rejectsOut: OutputBuffer?
+    /// The first write error on `--rejects` (the run then ends with it, exit 2).
+    private var rejectsError: Error?
     private var rejectMessagesLeft: Int
     private let stageBytes: [UInt8]?, localeBytes: [UInt8]?, skillBytes: [UInt8]?
     private let productTypes: [UInt64: [UInt8]]
@@ -79,6 +81,9 @@ public final class RecordStream {
         if !options.quiet { for n in expanded.notes { Diagnostics.error(n) } }
         inFolder = expanded.inFolder
         let paths = expanded.files
+        // No output may be one of the inputs: checked before any input is opened.
+        OutputFile.declare(option: "--rejects", path: options.rejectsPath)
+        try OutputFile.registerInputs(paths)
         var readers: [ChunkReader] = []
         for p in paths { readers.append(try ChunkReader(path: p)) }
         names = paths.map { $0 == "-" ? options.stdinName : $0 }
@@ -91,7 +96,7 @@ public final class RecordStream {
         productTypes = Dictionary(options.productTypes.map { (byteHash($0.key), Array($0.value.utf8)) }, uniquingKeysWith: { a, _ in a })
         let sizes = readers.map(\.fileSize)
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
-        if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
+        if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(replacing: rp) }
         accounting.files = paths.count
         inputs = expanded.groups.enumerated().map { InputState(index: $0.offset, parts: $0.element, stream: self) }
     }
@@ -104,10 +109,7 @@ public final class RecordStream {
     /// `OutputClosed` when the reader of our output has gone).
     public func forEach(_ body: (inout Record) throws -> Void) throws {
         prefetcher.start()
-        defer {
-            prefetcher.stop()
-            try? rejectsOut?.flush()
-        }
+        defer { prefetcher.stop() }
         // Prime every input (this also recognizes its format, before anything is written).
         for s in inputs { try s.fill() }
         var heap = inputs.filter { $0.hasHead }.map(\.index)
@@ -164,7 +166,13 @@ public final class RecordStream {
             s.slots.release(k)
         }
         progress.finish()
-        finishAccounting()
+        try finishAccounting()
+    }
+
+    /// Renames `--rejects FILE` into place (once the whole input is read; again is a no-op).
+    public func commitRejects() throws {
+        if let e = rejectsError { throw e }
+        try rejectsOut?.commit()
     }
 
     /// A duplicate whose request is not the one kept (console test events that reuse one
@@ -176,7 +184,7 @@ public final class RecordStream {
         accounting.firstDifferingDuplicate = "\(rec.string(rec.messageId) ?? "") at \(src)"
     }
 
-    private func finishAccounting() {
+    private func finishAccounting() throws {
         for (i, r) in prefetcher.readers.enumerated() {
             accounting.bytesRead += r.bytesRead
             if let d = r.damage {
@@ -189,6 +197,14 @@ public final class RecordStream {
                 Diagnostics.error(e.description)
             }
         }
+        // A rejects file that could not be written ends the run (exit 2), before anything
+        // claims the lines were written.
+        if let out = rejectsOut, rejectsError == nil {
+            do { try out.flush() } catch { rejectsError = error }
+        }
+        if let e = rejectsError { throw e }
+        // The whole input is read: the rejects file is complete (whatever the tool does next).
+        try commitRejects()
         let more = accounting.rejectedTotal - options.rejectMessages
         if more > 0 {
             Diagnostics.error("\(more) more rejected line\(more == 1 ? "" : "s")" + (options.rejectsPath.map { " (all written to \($0))" } ?? " (use --rejects FILE to keep them)"))
@@ -225,10 +241,12 @@ public final class RecordStream {
             let shown = TerminalText.safe(bytes: UnsafeRawBufferPointer(rebasing: text.prefix(120)))
             Diagnostics.error("\(names[input]):\(line): \(reason)\(detail.map { " (\($0))" } ?? ""): \(shown)\(text.count > 120 ? "…" : "")")
         }
-        if let out = rejectsOut {
-            try? out.write("\(names[input]):\(line)\t\(reason)\t")
-            try? out.write(text)
-            try? out.write(byte: 0x0a)
+        if let out = rejectsOut, rejectsError == nil {
+            do {
+                try out.write("\(names[input]):\(line)\t\(reason)\t")
+                try out.write(text)
+                try out.write(byte: 0x0a)
+            } catch { rejectsError = error }
         }
     }
 }

@@ -25,6 +25,24 @@ public enum Timestamp {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
+    /// The times sklog accepts: years 0000 to 9999 (UTC), as `format` writes them. A time
+    /// outside is rejected, never written modulo 10000.
+    public static let earliest: Int64 = -62_167_219_200_000   // 0000-01-01T00:00:00.000Z
+    public static let end: Int64 = 253_402_300_800_000        // 10000-01-01T00:00:00.000Z
+
+    @inline(__always)
+    public static func inRange(_ ms: Int64) -> Bool { ms >= earliest && ms < end }
+
+    /// Days in a month of the proleptic Gregorian calendar.
+    @inline(__always)
+    public static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     /// Parses RFC 3339 (`2026-11-24T10:00:00.123Z`, `…+01:00`, a space instead of `T`, any number
     /// of fraction digits, no fraction) or a plain date (`2026-11-24`, midnight UTC).
     public static func parse(_ b: UnsafeRawBufferPointer) -> Int64? {
@@ -40,7 +58,7 @@ public enum Timestamp {
             return v
         }
         guard n >= 10, let y = num(0, 4), b[4] == 45, let mo = num(5, 2), b[7] == 45, let d = num(8, 2),
-              (1...12).contains(mo), (1...31).contains(d) else { return nil }
+              (1...12).contains(mo), d >= 1, d <= daysInMonth(year: y, month: mo) else { return nil }
         var ms = Int64(days(year: y, month: mo, day: d)) * 86_400_000
         if n == 10 { return ms }
         guard n >= 19, b[10] == 84 || b[10] == 116 || b[10] == 32,
@@ -61,9 +79,11 @@ public enum Timestamp {
         }
         if i == n { return ms }  // no zone: taken as UTC
         if (b[i] == 90 || b[i] == 122) && i + 1 == n { return ms }
-        if b[i] == 43 || b[i] == 45, i + 6 == n, let oh = num(i + 1, 2), b[i + 3] == 58, let om = num(i + 4, 2) {
+        if b[i] == 43 || b[i] == 45, i + 6 == n, let oh = num(i + 1, 2), b[i + 3] == 58, let om = num(i + 4, 2),
+           oh <= 23, om <= 59 {
             let off = Int64(oh * 3_600_000 + om * 60_000)
-            return b[i] == 43 ? ms - off : ms + off
+            let t = b[i] == 43 ? ms - off : ms + off
+            return inRange(t) ? t : nil  // 9999-12-31T23:00-05:00 is in year 10000
         }
         return nil
     }

@@ -98,6 +98,7 @@ public struct Metrics: ParsableCommand {
             let fmt = MetricsFormat(rawValue: format)!
 
             if merge {
+                try OutputFile.registerInputs(input.files)   // -o may not be a partial state
                 let acc = try MetricsRun.merge(input.files)
                 if (period != nil || !by.isEmpty) && (acc.options.period != options.period || acc.options.by != options.by) {
                     throw ValidationError("--period and --by must match the partial states' (\(acc.options.period?.rawValue ?? "none"); \(acc.options.by.map(\.rawValue).joined(separator: ",")))")

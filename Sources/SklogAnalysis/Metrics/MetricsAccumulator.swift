@@ -178,6 +178,12 @@ public final class MetricsAccumulator {
         set { storedAccounting = newValue }
     }
     private var storedAccounting = Accounting()
+    /// The run id of the partial state this was read from (`fromPartialState`), else nil.
+    public internal(set) var partialRunId: UInt64? = nil
+    /// The sum of the (mixed) hashes of every message ID counted: the same set of messages gives
+    /// the same digest, in any order and however it was split; merges add digests. A partial
+    /// state's run id.
+    public internal(set) var messageDigest: UInt64 = 0
 
     // Online state of cross-record events.
     @exclusivity(unchecked) private var subscriptionState = U64Map<UInt8>()
@@ -228,6 +234,7 @@ public final class MetricsAccumulator {
 
     /// Adds one record (in stream order).
     public func add(_ r: Record) {
+        messageDigest &+= mix64(r.hash(r.messageId))
         let ts = r.ts
         if ts < minTs { minTs = ts }
         if ts > maxTs { maxTs = ts }
@@ -548,6 +555,7 @@ public final class MetricsAccumulator {
         guard o.options == options else {
             throw MergeError(description: "partial states were made with different options (period, --by, --redact, --top or session parameters)")
         }
+        try checkSums(o)
         whole.merge(o.whole)
         for (s, b) in o.buckets {
             if let mine = buckets[s] { mine.merge(b) } else {
@@ -564,6 +572,7 @@ public final class MetricsAccumulator {
         maxTs = max(maxTs, o.maxTs)
         deferred.append(contentsOf: o.deferred)
         accounting.merge(o.accounting)
+        messageDigest &+= o.messageDigest
     }
 
     /// Internal hooks for the partial-state reader.

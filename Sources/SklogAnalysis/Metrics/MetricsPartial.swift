@@ -55,8 +55,25 @@ extension MetricsAccumulator {
             o.raw("],"); if let b = e.bucket { o.int(b) } else { o.raw("null") }
             o.raw(","); o.hexArray(e.dims); o.raw("]")
         }
-        o.raw("]}\n")
+        // The run id: the digest of the message IDs counted, so that `--merge` can refuse the
+        // same state named twice (a copy included), while the output stays deterministic.
+        o.raw("],\"runId\":"); o.hex(messageDigest)
+        o.raw("}\n")
         return o.bytes
+    }
+
+    /// The largest count a partial state may hold (2^46, about 7·10^13): far above any real
+    /// count, and low enough that summing 65,536 states cannot overflow.
+    public static let maxPartialCount: Int64 = 1 << 46
+    /// The largest latency a partial state may hold, in ms (what a record may carry: 2^53).
+    public static let maxPartialLatency: Int64 = 9_000_000_000_000_000
+
+    /// A count: present, an integer (no fraction, no exponent, not a string), 0 to `limit`.
+    static func count(_ v: JSONValue?, _ what: String, _ bad: (String) -> PartialStateError, limit: Int64 = maxPartialCount, min: Int64 = 0) throws -> Int64 {
+        guard let v else { throw bad("missing \(what)") }
+        guard case .number(let text) = v, let n = Int64(text) else { throw bad("\(what) is not an integer") }
+        guard n >= min, n <= limit else { throw bad("\(what) \(n) is out of range (\(min) to \(limit))") }
+        return n
     }
 
     private func writeAccounting(_ o: inout JSONOut) {
@@ -178,6 +195,11 @@ extension MetricsAccumulator {
         guard doc["schema"]?.string == partialSchema else {
             throw bad("not a sklog-metrics partial state (expected schema \"\(partialSchema)\")")
         }
+        // Every section is required: a state with one left out is not a smaller state.
+        for section in ["options", "accounting", "minTs", "maxTs", "names", "pairNames", "pathNames", "whole", "buckets", "deferred", "runId"]
+        where doc[section] == nil {
+            throw bad("missing section \(section)")
+        }
         guard let opt = doc["options"] else { throw bad("missing options") }
         var options = MetricsOptions()
         if let p = opt["period"]?.string {
@@ -189,31 +211,42 @@ extension MetricsAccumulator {
             options.by.append(dim)
         }
         options.redact = opt["redact"]?.bool ?? false
-        options.top = Int(opt["top"]?.int ?? 20)
         // A negative top would trap in the report's `prefix(top)` (found reading the code).
-        guard options.top >= 0 else { throw bad("invalid top \(options.top)") }
+        options.top = Int(try count(opt["top"], "options.top", bad, limit: 1 << 30))
         options.sessionParameters = opt["session"]?.string ?? ""
         let acc = MetricsAccumulator(options: options, deferCrossRecordEvents: true)
+        guard let rid = doc["runId"]?.string, rid.utf8.count == 16, let runId = UInt64(rid, radix: 16) else { throw bad("invalid runId") }
+        acc.partialRunId = runId
+        acc.messageDigest = runId
 
         if let a = doc["accounting"] {
             var ac = Accounting()
-            ac.files = Int(a["files"]?.int ?? 0)
-            ac.bytesRead = a["bytesRead"]?.int ?? 0
-            ac.bytesDecoded = a["bytesDecoded"]?.int ?? 0
-            ac.parsed = Int(a["parsed"]?.int ?? 0)
-            for (k, v) in a["rejectedByReason"]?.members ?? [] { ac.rejected[k] = Int(v.int ?? 0) }
-            ac.duplicates = Int(a["duplicates"]?.int ?? 0)
-            ac.late = Int(a["late"]?.int ?? 0)
-            ac.filteredOut = Int(a["filteredOut"]?.int ?? 0)
-            ac.damage = (a["damage"]?.array ?? []).compactMap(\.string)
-            ac.outcomesFromErrorsAlone = Int(a["outcomesFromErrorsAlone"]?.int ?? 0)
-            ac.releasedEarly = Int(a["releasedEarly"]?.int ?? 0)
-            ac.timesFromRequest = Int(a["timesFromRequest"]?.int ?? 0)
-            ac.duplicatesDiffering = Int(a["duplicatesDiffering"]?.int ?? 0)
+            func n(_ k: String) throws -> Int { Int(try count(a[k], "accounting." + k, bad)) }
+            func optional(_ k: String) throws -> Int { a[k] == nil ? 0 : try n(k) }
+            ac.files = try n("files")
+            ac.bytesRead = Int64(try n("bytesRead"))
+            ac.bytesDecoded = Int64(try n("bytesDecoded"))
+            ac.parsed = try n("parsed")
+            guard let rejected = a["rejectedByReason"]?.members else { throw bad("missing accounting.rejectedByReason") }
+            for (k, v) in rejected { ac.rejected[k] = Int(try count(v, "accounting.rejectedByReason." + k, bad)) }
+            ac.duplicates = try n("duplicates")
+            ac.late = try n("late")
+            ac.filteredOut = try n("filteredOut")
+            guard let damage = a["damage"]?.array, damage.allSatisfy({ $0.string != nil }) else { throw bad("missing or invalid accounting.damage") }
+            ac.damage = damage.compactMap(\.string)
+            ac.outcomesFromErrorsAlone = try optional("outcomesFromErrorsAlone")
+            ac.releasedEarly = try optional("releasedEarly")
+            ac.timesFromRequest = try optional("timesFromRequest")
+            ac.duplicatesDiffering = try optional("duplicatesDiffering")
             ac.firstDifferingDuplicate = a["firstDifferingDuplicate"]?.string
             acc.accounting = ac
         }
-        if let lo = doc["minTs"]?.int, let hi = doc["maxTs"]?.int { acc.setBounds(min: lo, max: hi) }
+        if case .null = doc["minTs"]!, case .null = doc["maxTs"]! {} else {
+            let lo = try count(doc["minTs"], "minTs", bad, limit: Timestamp.end - 1, min: Timestamp.earliest)
+            let hi = try count(doc["maxTs"], "maxTs", bad, limit: Timestamp.end - 1, min: Timestamp.earliest)
+            guard lo <= hi else { throw bad("minTs is after maxTs") }
+            acc.setBounds(min: lo, max: hi)
+        }
 
         var names: [UInt64: String] = [:]
         for (k, v) in doc["names"]?.members ?? [] { names[try hex(k, bad)] = v.string ?? "" }
@@ -229,8 +262,9 @@ extension MetricsAccumulator {
 
         func bucket(_ v: JSONValue, start: Int64) throws -> BucketCells {
             let b = BucketCells(start: start, dimensions: options.by.count)
-            if let m = v["main"] { try readCell(m, into: b.main, bad) }
-            for (d, dm) in (v["dims"]?.array ?? []).enumerated() where d < options.by.count {
+            guard let m = v["main"], let dims = v["dims"]?.array, dims.count == options.by.count else { throw bad("invalid bucket (main and one dims entry per --by dimension)") }
+            try readCell(m, into: b.main, bad)
+            for (d, dm) in dims.enumerated() {
                 for (k, cv) in dm.members ?? [] {
                     let cell = b.cell(d, try hex(k, bad)).cell
                     try readCell(cv, into: cell, bad)
@@ -240,14 +274,16 @@ extension MetricsAccumulator {
         }
         if let w = doc["whole"] { acc.setWhole(try bucket(w, start: .min)) }
         for bv in doc["buckets"]?.array ?? [] {
-            guard let s = bv["start"]?.int else { throw bad("bucket without start") }
+            let s = try count(bv["start"], "bucket start", bad, limit: Timestamp.end - 1, min: Timestamp.earliest)
             acc.setBucket(try bucket(bv, start: s))
         }
         var events: [DeferredEvent] = []
         let kinds = Dictionary(uniqueKeysWithValues: RecordKind.allCases.map { (String(describing: $0), $0) })
         for e in doc["deferred"]?.array ?? [] {
-            guard let a = e.array, a.count == 8, let ts = a[0].int, let id = a[1].string, let ks = a[2].string, let kind = kinds[ks],
-                  let trial = a[4].int else { throw bad("invalid deferred event") }
+            guard let a = e.array, a.count == 8, let id = a[1].string, let ks = a[2].string, let kind = kinds[ks] else { throw bad("invalid deferred event") }
+            let ts = try count(a[0], "deferred event ts", bad, limit: Timestamp.end - 1, min: Timestamp.earliest)
+            let trial = try count(a[4], "deferred event trial", bad, limit: 1, min: -1)
+            if case .null = a[6] {} else { _ = try count(a[6], "deferred event bucket", bad, limit: Timestamp.end - 1, min: Timestamp.earliest) }
             let props = try (a[5].array ?? []).map { p -> PropertyHash in
                 guard let pa = p.array, pa.count == 2 else { throw bad("invalid property") }
                 return PropertyHash(key: try hexValue(pa[0], bad), value: try hexValue(pa[1], bad))
@@ -270,40 +306,52 @@ extension MetricsAccumulator {
     }
 
     private static func readCell(_ v: JSONValue, into c: MetricsCell, _ bad: (String) -> PartialStateError) throws {
-        for (k, n) in v["c"]?.members ?? [] {
+        guard let counters = v["c"]?.members else { throw bad("cell without counters") }
+        for (k, n) in counters {
             guard let counter = Counter.byKey[k] else { throw bad("unknown counter \(k)") }
-            c[counter] = n.int ?? 0
+            c[counter] = try count(n, "counter " + k, bad)
         }
         func hist(_ x: JSONValue?) throws -> LatencyHistogram {
             var h = LatencyHistogram()
             for e in x?.array ?? [] {
                 // A negative count, or counts whose total an Int64 cannot hold, is no histogram
                 // (found by the fuzzer: `UInt64(n)` and the total trapped).
-                guard let a = e.array, a.count == 2, let ms = a[0].int, let n = a[1].int, n >= 0,
-                      !h.n.addingReportingOverflow(n).overflow else { throw bad("invalid histogram") }
+                guard let a = e.array, a.count == 2 else { throw bad("invalid histogram") }
+                let ms = try count(a[0], "latency", bad, limit: maxPartialLatency)
+                let n = try count(a[1], "latency count", bad)
+                // The count and the sum of latencies must fit (10^12 ms × 10^15 does not).
+                let (product, o1) = ms.multipliedReportingOverflow(by: n)
+                guard !o1, !h.n.addingReportingOverflow(n).overflow, !h.sum.addingReportingOverflow(product).overflow else {
+                    throw bad("latency histogram overflows")
+                }
                 h.add(ms, count: UInt64(n))
             }
             return h
         }
-        func ints(_ x: JSONValue?, _ n: Int) -> [Int64] {
-            var out = (x?.array ?? []).map { $0.int ?? 0 }
+        func ints(_ x: JSONValue?, _ n: Int, _ what: String) throws -> [Int64] {
+            guard let x else { return [Int64](repeating: 0, count: n) }
+            guard let a = x.array, a.count <= n else { throw bad("invalid \(what)") }
+            var out = try a.map { try count($0, what, bad) }
             while out.count < n { out.append(0) }
             return out
         }
         for e in v["users"]?.array ?? [] {
-            guard let a = e.array, a.count == 2 || a.count == 4, let flags = a[1].int else { throw bad("invalid user entry") }
+            guard let a = e.array, a.count == 2 || a.count == 4 else { throw bad("invalid user entry") }
             var s = UserTable.Slot()
             s.key = try hexValue(a[0], bad)
-            s.flags = UInt8(truncatingIfNeeded: flags)
-            if a.count == 4, let f = a[2].int, let w = a[3].int { s.first = Int32(truncatingIfNeeded: f); s.weeks = UInt16(truncatingIfNeeded: w) }
+            s.flags = UInt8(try count(a[1], "user kinds", bad, limit: 7))
+            if a.count == 4 {
+                s.first = Int32(try count(a[2], "user first week", bad, limit: Int64(Int32.max), min: Int64(Int32.min)))
+                s.weeks = UInt16(try count(a[3], "user weeks", bad, limit: Int64(UInt16.max)))
+            }
             c.users.add(s)
         }
         c.endpointLatency = try hist(v["endpointLatency"])
         c.discoveryLatency = try hist(v["discoveryLatency"])
         c.capabilityLatency = try hist(v["capabilityLatency"])
         c.reportStateLatency = try hist(v["reportStateLatency"])
-        c.accessErrors = ints(v["accessErrors"], 8)
-        c.refreshErrors = ints(v["refreshErrors"], 8)
+        c.accessErrors = try ints(v["accessErrors"], 8, "accessErrors")
+        c.refreshErrors = try ints(v["refreshErrors"], 8, "refreshErrors")
         func users(_ x: JSONValue) throws -> U64Set {
             var s = U64Set()
             for h in x.array ?? [] { s.insert(try hexValue(h, bad)) }
@@ -312,29 +360,31 @@ extension MetricsAccumulator {
         for (k, e) in v["intents"]?.members ?? [] {
             guard let a = e.array, a.count == 3 else { throw bad("invalid intent stat") }
             var s = IntentStat()
-            s.utterances = a[0].int ?? 0; s.failures = a[1].int ?? 0; s.customers = try users(a[2])
+            s.utterances = try count(a[0], "intent utterances", bad); s.failures = try count(a[1], "intent failures", bad)
+            s.customers = try users(a[2])
             c.intents.update(try hex(k, bad), make: { s }) { _ in }
         }
         for (k, e) in v["directives"]?.members ?? [] {
             guard let a = e.array, a.count == 5 else { throw bad("invalid directive stat") }
             var d = DirectiveStat()
-            d.count = a[0].int ?? 0; d.success = a[1].int ?? 0; d.failed = a[2].int ?? 0
+            d.count = try count(a[0], "directive count", bad); d.success = try count(a[1], "directive successes", bad)
+            d.failed = try count(a[2], "directive failures", bad)
             d.customers = try users(a[3]); d.latency = try hist(a[4])
             c.directives.update(try hex(k, bad), make: { d }) { _ in }
         }
-        for (k, n) in v["products"]?.members ?? [] { c.products.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
-        for (k, n) in v["viaInitiated"]?.members ?? [] { c.viaInitiated.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
-        for (k, n) in v["viaCompleted"]?.members ?? [] { c.viaCompleted.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, n) in v["products"]?.members ?? [] { let x = try count(n, "products", bad); c.products.update(try hex(k, bad), make: { x }) { _ in } }
+        for (k, n) in v["viaInitiated"]?.members ?? [] { let x = try count(n, "viaInitiated", bad); c.viaInitiated.update(try hex(k, bad), make: { x }) { _ in } }
+        for (k, n) in v["viaCompleted"]?.members ?? [] { let x = try count(n, "viaCompleted", bad); c.viaCompleted.update(try hex(k, bad), make: { x }) { _ in } }
         for (k, e) in v["pairs"]?.members ?? [] {
             guard let a = e.array, a.count == 2 else { throw bad("invalid pair stat") }
             var p = PairStat()
-            p.sessions = a[0].int ?? 0; p.customers = try users(a[1])
+            p.sessions = try count(a[0], "pair sessions", bad); p.customers = try users(a[1])
             c.pairs.update(try hex(k, bad), make: { p }) { _ in }
         }
         for (k, e) in v["steps"]?.members ?? [] { let s = try users(e); c.steps.update(try hex(k, bad), make: { s }) { _ in } }
-        for (k, n) in v["topPaths"]?.members ?? [] { c.topPaths.update(try hex(k, bad), make: { n.int ?? 0 }) { _ in } }
+        for (k, n) in v["topPaths"]?.members ?? [] { let x = try count(n, "topPaths", bad); c.topPaths.update(try hex(k, bad), make: { x }) { _ in } }
         for (k, e) in v["frictionUtterances"]?.members ?? [] {
-            let a = ints(e, 5)
+            let a = try ints(e, 5, "frictionUtterances")
             c.frictionUtterances.update(try hex(k, bad), make: { a }) { _ in }
         }
     }
@@ -492,3 +542,43 @@ public indirect enum JSONValue: Sendable {
         }
     }
 }
+
+// MARK: Overflow-checked merging
+
+extension MetricsAccumulator {
+    /// Throws when merging `o` would overflow a count or a latency sum (states read from files
+    /// hold at most `maxPartialCount` per count, but many of them, or latency sums, could).
+    func checkSums(_ o: MetricsAccumulator) throws {
+        func fits(_ a: Int64, _ b: Int64) throws {
+            if a.addingReportingOverflow(b).overflow { throw MergeError(description: "merging would overflow a count; the partial states are not from one input") }
+        }
+        func cells(_ a: MetricsCell?, _ b: MetricsCell) throws {
+            for k in Counter.allCases { try fits(a?[k] ?? 0, b[k]) }
+            for (x, y) in [(a?.endpointLatency, b.endpointLatency), (a?.discoveryLatency, b.discoveryLatency),
+                           (a?.capabilityLatency, b.capabilityLatency), (a?.reportStateLatency, b.reportStateLatency)] {
+                try fits(x?.n ?? 0, y.n); try fits(x?.sum ?? 0, y.sum)
+            }
+            for (k, d) in b.directives.pairs {
+                let mine = a?.directives[k]
+                try fits(mine?.latency.n ?? 0, d.latency.n); try fits(mine?.latency.sum ?? 0, d.latency.sum)
+                try fits(mine?.count ?? 0, d.count)
+            }
+        }
+        func bucket(_ a: BucketCells?, _ b: BucketCells) throws {
+            try cells(a?.main, b.main)
+            for d in b.dims.indices {
+                for (v, cell) in b.dims[d].pairs { try cells(a.flatMap { $0.dims[d][v] }, cell) }
+            }
+        }
+        try bucket(whole, o.whole)
+        for (s, b) in o.buckets { try bucket(buckets[s], b) }
+        try fits(Int64(accounting.seen), Int64(o.accounting.seen))
+    }
+
+    /// Whether this state holds anything (an empty shard's state may be merged any number of
+    /// times: it adds nothing).
+    public var isEmptyPartialState: Bool {
+        accounting.seen == 0 && buckets.isEmpty && deferred.isEmpty && Counter.allCases.allSatisfy { whole.main[$0] == 0 }
+    }
+}
+
