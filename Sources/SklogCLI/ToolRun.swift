@@ -39,6 +39,8 @@ public final class OutputTarget {
             buffer = OutputBuffer.standardOutput()
             finalPath = nil; spoolPath = nil
         }
+        // A live input flushes it whenever it goes idle.
+        LiveInput.register(buffer)
     }
 
     /// Flushes; with --strict, releases the spooled output unless `discard`.

@@ -37,6 +37,8 @@ final class InputState: RecordSink {
     @exclusivity(unchecked) var lastReleased = Int64.min
     @exclusivity(unchecked) var farJumps = 0
     @exclusivity(unchecked) var eof = false
+    /// Live input gone idle: every record held now may be released (Int64.max until they are).
+    @exclusivity(unchecked) var idleRelease = false
     /// Canonical NDJSON: lines are parsed here, in place, pointing into their chunk.
     @exclusivity(unchecked) var canonical = false
     /// The SIMD scan's members of one line.
@@ -101,7 +103,8 @@ final class InputState: RecordSink {
     /// Parses lines until the earliest pending record can be released, or the input ends.
     func fill() throws {
         let delay = stream.options.maxDelayMs
-        while !(hasHead && (eof || headTs <= maxSeen &- delay)) {
+        while !(hasHead && (eof || idleRelease || headTs <= maxSeen &- delay)) {
+            idleRelease = false
             if eof { return }
             try parseSomeLines()
         }
@@ -115,7 +118,21 @@ final class InputState: RecordSink {
         if chunk == nil || (preparsed == nil ? pos >= chunk!.count : preIndex >= preparsed!.items.count) {
             if let c = chunk { stream.prefetcher.recycle(c, reader); chunk = nil }
             preparsed = nil
-            var next = stream.prefetcher.next(reader)
+            var next: LineChunk?
+            if stream.isLive {
+                switch try stream.fetchLive(reader) {
+                case .chunk(let c): next = c
+                case .end: next = nil
+                case .idle:
+                    // Idle for a second: invocations whose REPORT has arrived are finished, and
+                    // every record held for reordering is released.
+                    if let raw = adapter as? RawLogAdapter { raw.parser.asm.releaseReported(sink: self) }
+                    idleRelease = hasHead
+                    return
+                }
+            } else {
+                next = stream.prefetcher.next(reader)
+            }
             // The next part of the same log stream continues the input.
             while next == nil && part + 1 < parts.count {
                 part += 1

@@ -37,6 +37,9 @@ public struct StreamOptions {
     public var decodeAhead: Int? = nil
     /// Decoding threads (nil: one core less than the machine has). Results never depend on it.
     public var decodeThreads: Int? = nil
+    /// Whether the first Ctrl-C on a live input (a pipe or a terminal) ends the input instead of
+    /// the run (see `LiveInput`).
+    public var interruptEndsLiveInput = true
     public init() {}
 }
 
@@ -55,6 +58,15 @@ public final class RecordStream {
     private let stageBytes: [UInt8]?, localeBytes: [UInt8]?, skillBytes: [UInt8]?
     private let productTypes: [UInt64: [UInt8]]
     let totalSize: Int64?
+    /// Some input is a pipe or a terminal: results are handed on as they are determined, output
+    /// is flushed whenever the input goes idle, and held records are released after about a
+    /// second of idle wall time.
+    public let isLive: Bool
+    /// Called when a live input is idle (nothing to read), right away and then about ten times a
+    /// second while it stays idle. Default: flush the registered outputs.
+    public var idleHook: () throws -> Void = { try LiveInput.flushOutputs() }
+    /// Seconds of idle wall time after which held records are released.
+    public var idleReleaseAfter = 1.0
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options
@@ -75,7 +87,26 @@ public final class RecordStream {
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(path: rp) }
         accounting.files = paths.count
+        isLive = prefetcher.hasLiveInput
         inputs = expanded.groups.enumerated().map { InputState(index: $0.offset, parts: $0.element, stream: self) }
+        if isLive && options.interruptEndsLiveInput { LiveInput.installInterruptHook() }
+    }
+
+    /// The next chunk of reader `r` of a live run: waits in short slices, calling `idleHook`
+    /// while the input is idle; `.idle` once it has been idle for `idleReleaseAfter` seconds
+    /// (the caller releases what it holds). The first Ctrl-C ends the input here.
+    func fetchLive(_ r: Int) throws -> Prefetcher.Fetch {
+        if LiveInput.interrupted { prefetcher.stop() }
+        var f = prefetcher.next(r, waitingAtMost: 0)
+        if case .idle = f {} else { return f }
+        let start = LiveInput.now()
+        while true {
+            if LiveInput.interrupted { prefetcher.stop() }
+            try idleHook()
+            f = prefetcher.next(r, waitingAtMost: 0.1)
+            if case .idle = f, LiveInput.now() - start < idleReleaseAfter { continue }
+            return f
+        }
     }
 
     deinit { prefetcher.stop() }
