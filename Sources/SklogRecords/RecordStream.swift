@@ -148,6 +148,33 @@ public final class RecordStream {
         var dedup = Deduplicator(windowMs: options.dedupWindowMs)
         var progress = Progress(enabled: options.progress && Diagnostics.stderrIsTerminal, total: totalSize)
         var n = 0
+        if isLive {
+            // A live input hands each record on before reading further: filling the input may
+            // wait for more of it, and the record released last must not wait with it.
+            while let top = heap.first {
+                let s = inputs[top]
+                let k = s.popHead()
+                n &+= 1
+                if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
+                let rec = s.slots.base + Int(k)
+                if rec.pointee.tsBeforeLastRelease { accounting.late += 1 }
+                switch dedup.check(rec) {
+                case .fresh:
+                    accounting.parsed += 1
+                    if !passesFilters(&rec.pointee) { accounting.filteredOut += 1 } else { try body(&rec.pointee) }
+                case .same: accounting.duplicates += 1
+                case .differs:
+                    accounting.duplicates += 1
+                    noteDifferingDuplicate(rec.pointee)
+                }
+                s.slots.release(k)
+                try s.fill()
+                if s.hasHead { siftDown(0) } else {
+                    heap[0] = heap[heap.count - 1]; heap.removeLast()
+                    if !heap.isEmpty { siftDown(0) }
+                }
+            }
+        }
         while let top = heap.first {
             let s = inputs[top]
             // The record stays in its slot (no copy); the slot is released once it is handed on.
