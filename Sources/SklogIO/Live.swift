@@ -18,7 +18,9 @@ public enum LiveInput {
     }()
     private static let previous: UnsafeMutablePointer<sigaction> = .allocate(capacity: 1)
     nonisolated(unsafe) private static var installed = false
-    nonisolated(unsafe) private static var outputs: [OutputBuffer] = []
+    private final class Weak { weak var out: OutputBuffer?; init(_ o: OutputBuffer) { out = o } }
+    /// Held weakly: an output is still closed (and flushed) when its owner lets it go.
+    nonisolated(unsafe) private static var outputs: [Weak] = []
 
     /// Whether a Ctrl-C (SIGINT) asked the live input to end.
     public static var interrupted: Bool { flag.pointee != 0 }
@@ -47,11 +49,14 @@ public enum LiveInput {
     }
 
     /// An output to flush when the input goes idle (standard output, `-o FILE`).
-    public static func register(_ out: OutputBuffer) { outputs.append(out) }
+    public static func register(_ out: OutputBuffer) {
+        outputs.removeAll { $0.out == nil }
+        outputs.append(Weak(out))
+    }
 
     /// Flushes every registered output (OutputClosed when the reader has gone).
     public static func flushOutputs() throws {
-        for o in outputs { try o.flush() }
+        for o in outputs { try o.out?.flush() }
     }
 
     /// Monotonic seconds.
