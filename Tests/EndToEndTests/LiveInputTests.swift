@@ -76,6 +76,13 @@ final class LiveInputTests: XCTestCase {
         return r.out
     }()
 
+    /// The first 400 records (about 450 kB: less than one read chunk, so nothing would come out
+    /// before EOF if the reader waited to fill a chunk).
+    static let fewRecords: Data = {
+        let lines = records.split(separator: 0x0a, omittingEmptySubsequences: false).prefix(400)
+        return Data(lines.joined(separator: [0x0a])) + Data([0x0a])
+    }()
+
     /// The same traffic as raw Lambda text logs (START … REPORT).
     static let lambda: Data = {
         let r = try! Run.tool("sklog-gen", ["--records", "3000", "--days", "1", "--format", "lambda", "--seed", "7"])
@@ -110,7 +117,7 @@ final class LiveInputTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(live.shareBeforeEnd, 0.8, "\(tool) \(args): \(live.beforeEnd) of \(live.lines.count) lines before EOF", file: file, line: line)
     }
 
-    func testCatStreams() throws { try assertStreams("sklog-cat", [], Self.records) }
+    func testCatStreams() throws { try assertStreams("sklog-cat", [], Self.fewRecords) }
     func testGrepOutcomeErrorStreams() throws { try assertStreams("sklog-grep", ["--outcome", "error"], Self.records) }
     func testFrictionStreams() throws { try assertStreams("sklog-friction", [], Self.records) }
     func testIDsFailedStreams() throws { try assertStreams("sklog-ids", ["--failed"], Self.records) }
