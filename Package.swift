@@ -16,7 +16,7 @@ let settings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
 
-let tools = ["cat", "grep", "sessions", "paths", "friction", "metrics", "ids", "trend", "report", "gen", "errors"]
+let tools = ["cat", "grep", "sessions", "paths", "friction", "metrics", "ids", "trend", "report", "gen", "errors", "top"]
 
 var targets: [Target] = [
     // System C libraries: a module map plus a shim header each, nothing compiled.

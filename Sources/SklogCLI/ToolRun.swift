@@ -44,6 +44,8 @@ public final class OutputTarget {
             buffer = OutputBuffer.standardOutput()
             spooled = false
         }
+        // A live input flushes it whenever it goes idle.
+        LiveInput.register(buffer)
     }
 
     /// Flushes and renames `-o FILE` into place; with `discard`, drops the output instead (FILE

@@ -102,6 +102,9 @@ public final class ChunkReader {
     /// A read error (the input could not be read).
     public private(set) var readError: InputError?
     public private(set) var finished = false
+    /// A pipe, a terminal or another non-regular input (decided with fstat): its lines are handed
+    /// over as they arrive instead of filling a whole chunk first.
+    public let isLive: Bool
 
     /// The whole decoded content of a small input (an ID list, a pattern file, a partial state).
     /// Damage and read errors are thrown, naming the file.
@@ -121,6 +124,8 @@ public final class ChunkReader {
         self.maxLineLength = maxLineLength
         if path == "-" {
             fd = 0; ownsFD = false; displayName = "(stdin)"; fileSize = nil
+            var st = stat()
+            isLive = !(fstat(0, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG)
         } else {
             let f = open(path, O_RDONLY | O_CLOEXEC)
             if f < 0 { throw InputError(path: path, message: "cannot open: \(String(cString: strerror(errno)))") }
@@ -133,6 +138,7 @@ public final class ChunkReader {
             fileSize = (st.st_mode & S_IFMT) == S_IFREG ? Int64(st.st_size) : nil
             // Pipes and devices stay open: their bytes would be lost.
             if fileSize != nil { close(f); fd = -1 } else { fd = f }
+            isLive = fileSize == nil
         }
         // Buffers are allocated on the first read and given back at the end (`releaseBuffers`),
         // so that hundreds of small inputs opened at once cost memory only while being read.
@@ -193,6 +199,13 @@ public final class ChunkReader {
         }
     }
 
+    /// Whether bytes can be read from the input without waiting.
+    private func inputWaiting() -> Bool {
+        guard fd >= 0 else { return false }
+        var p = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&p, 1, 0) > 0
+    }
+
     /// Offset of the last newline in base[from..<to] (lines are short, so scanning back is cheap).
     private func lastNewline(_ base: UnsafeMutableRawPointer, from: Int, to: Int) -> Int? {
         var i = to - 1
@@ -221,7 +234,12 @@ public final class ChunkReader {
         while true {
             // Decode until the chunk is full or the input (and the decoder) is drained.
             while chunk.count < chunk.storage.count && !drained {
-                if inStart == inEnd && !eofRaw { fillInput(); continue }
+                if inStart == inEnd && !eofRaw {
+                    // A live input hands over the whole lines it has when no more bytes wait.
+                    if isLive && !skippingLongLine && chunk.count > scanFrom && !inputWaiting()
+                        && lastNewline(chunk.storage.baseAddress!, from: scanFrom, to: chunk.count) != nil { break }
+                    fillInput(); continue
+                }
                 if decoder == nil {
                     // Wait for two bytes (or EOF) before deciding the compression.
                     if inEnd - inStart < 2 && !eofRaw { fillInput(); continue }

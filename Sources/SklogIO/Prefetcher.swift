@@ -176,6 +176,39 @@ public final class Prefetcher: @unchecked Sendable {
         return c
     }
 
+    /// What `next(_:waitingAtMost:)` found.
+    public enum Fetch {
+        case chunk(LineChunk)
+        case end
+        /// Nothing arrived in the time given (a live input that is idle).
+        case idle
+    }
+
+    /// The next chunk of input `index`, waiting at most `seconds` for it (for live inputs).
+    public func next(_ index: Int, waitingAtMost seconds: Double) -> Fetch {
+        cond.lock()
+        defer { cond.unlock() }
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while ready[index].isEmpty {
+            if done[index] || stopped { return .end }
+            waitingFor = index
+            cond.broadcast()
+            if !cond.wait(until: deadline) && ready[index].isEmpty {
+                if done[index] || stopped { return .end }
+                return .idle
+            }
+        }
+        if waitingFor == index { waitingFor = -1 }
+        let c = ready[index].removeFirst()
+        laneReady[laneOf[index]] -= 1
+        cond.broadcast()
+        while c.preparseState == 1 { cond.wait() }
+        return .chunk(c)
+    }
+
+    /// Whether any input is a pipe or a terminal.
+    public var hasLiveInput: Bool { readers.contains { $0.isLive } }
+
     /// Hands a chunk back once its bytes are no longer referenced.
     public func recycle(_ chunk: LineChunk, _ index: Int) {
         cond.lock()

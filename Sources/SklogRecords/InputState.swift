@@ -37,6 +37,8 @@ final class InputState: RecordSink {
     @exclusivity(unchecked) var lastReleased = Int64.min
     @exclusivity(unchecked) var farJumps = 0
     @exclusivity(unchecked) var eof = false
+    /// Live input gone idle: every record held now may be released (Int64.max until they are).
+    @exclusivity(unchecked) var idleRelease = false
     /// Canonical NDJSON: lines are parsed here, in place, pointing into their chunk.
     @exclusivity(unchecked) var canonical = false
     /// The SIMD scan's members of one line.
@@ -95,7 +97,7 @@ final class InputState: RecordSink {
         }
         let r = slots.base + Int(k)
         stream.held -= 1
-        if !eof && r.pointee.ts > maxSeen &- stream.options.maxDelayMs { stream.accounting.releasedEarly += 1 }
+        if !eof && !idleRelease && r.pointee.ts > maxSeen &- stream.options.maxDelayMs { stream.accounting.releasedEarly += 1 }
         if r.pointee.ts < lastReleased { r.pointee.tsBeforeLastRelease = true } else { lastReleased = r.pointee.ts }
         return k
     }
@@ -110,7 +112,9 @@ final class InputState: RecordSink {
     /// Parses lines until the earliest pending record can be released, or the input ends.
     func fill() throws {
         let delay = stream.options.maxDelayMs
-        while !headReleasable(delay) {
+        // A live input idle for a second releases everything held (`idleRelease`).
+        while !(headReleasable(delay) || (hasHead && idleRelease)) {
+            idleRelease = false
             if eof { return }
             try parseSomeLines()
         }
@@ -124,7 +128,21 @@ final class InputState: RecordSink {
         if chunk == nil || (preparsed == nil ? pos >= chunk!.count : preIndex >= preparsed!.items.count) {
             if let c = chunk { stream.prefetcher.recycle(c, reader); chunk = nil }
             preparsed = nil
-            var next = stream.prefetcher.next(reader)
+            var next: LineChunk?
+            if stream.isLive {
+                switch try stream.fetchLive(reader) {
+                case .chunk(let c): next = c
+                case .end: next = nil
+                case .idle:
+                    // Idle for a second: invocations whose REPORT has arrived are finished, and
+                    // every record held for reordering is released.
+                    if let raw = adapter as? RawLogAdapter { raw.parser.asm.releaseReported(sink: self) }
+                    idleRelease = hasHead
+                    return
+                }
+            } else {
+                next = stream.prefetcher.next(reader)
+            }
             // The next part of the same log stream continues the input.
             while next == nil && part + 1 < parts.count {
                 part += 1

@@ -41,6 +41,9 @@ public struct StreamOptions {
     public var decodeThreads: Int? = nil
     /// `grep --raw`: keep each Lambda invocation's input lines for its records (`takeRaw`).
     public var keepRaw = false
+    /// Whether the first Ctrl-C on a live input (a pipe or a terminal) ends the input instead of
+    /// the run (see `LiveInput`).
+    public var interruptEndsLiveInput = true
     public init() {}
 }
 
@@ -74,6 +77,15 @@ public final class RecordStream {
     let holdLimit = RecordStream.holdLimit
     /// Inputs found in a directory (`InputPaths.inFolder`).
     let inFolder: Set<Int>
+    /// Some input is a pipe or a terminal: results are handed on as they are determined, output
+    /// is flushed whenever the input goes idle, and held records are released after about a
+    /// second of idle wall time.
+    public let isLive: Bool
+    /// Called when a live input is idle (nothing to read), right away and then about ten times a
+    /// second while it stays idle. Default: flush the registered outputs.
+    public var idleHook: () throws -> Void = { try LiveInput.flushOutputs() }
+    /// Seconds of idle wall time after which held records are released.
+    public var idleReleaseAfter = 1.0
 
     public init(paths: [String], options: StreamOptions) throws {
         self.options = options
@@ -98,7 +110,26 @@ public final class RecordStream {
         totalSize = sizes.contains { $0 == nil } ? nil : sizes.reduce(0) { $0 + $1! }
         if let rp = options.rejectsPath { rejectsOut = try OutputBuffer(replacing: rp) }
         accounting.files = paths.count
+        isLive = prefetcher.hasLiveInput
         inputs = expanded.groups.enumerated().map { InputState(index: $0.offset, parts: $0.element, stream: self) }
+        if isLive && options.interruptEndsLiveInput { LiveInput.installInterruptHook() }
+    }
+
+    /// The next chunk of reader `r` of a live run: waits in short slices, calling `idleHook`
+    /// while the input is idle; `.idle` once it has been idle for `idleReleaseAfter` seconds
+    /// (the caller releases what it holds). The first Ctrl-C ends the input here.
+    func fetchLive(_ r: Int) throws -> Prefetcher.Fetch {
+        if LiveInput.interrupted { prefetcher.stop() }
+        var f = prefetcher.next(r, waitingAtMost: 0)
+        if case .idle = f {} else { return f }
+        let start = LiveInput.now()
+        while true {
+            if LiveInput.interrupted { prefetcher.stop() }
+            try idleHook()
+            f = prefetcher.next(r, waitingAtMost: 0.1)
+            if case .idle = f, LiveInput.now() - start < idleReleaseAfter { continue }
+            return f
+        }
     }
 
     deinit { prefetcher.stop() }
@@ -137,6 +168,33 @@ public final class RecordStream {
         var dedup = Deduplicator(windowMs: options.dedupWindowMs)
         var progress = Progress(enabled: options.progress && Diagnostics.stderrIsTerminal, total: totalSize)
         var n = 0
+        if isLive {
+            // A live input hands each record on before reading further: filling the input may
+            // wait for more of it, and the record released last must not wait with it.
+            while let top = heap.first {
+                let s = inputs[top]
+                let k = s.popHead()
+                n &+= 1
+                if n & 0xfff == 0 && progress.enabled { progress.update(bytes: prefetcher.bytesRead, records: n) }
+                let rec = s.slots.base + Int(k)
+                if rec.pointee.tsBeforeLastRelease { accounting.late += 1 }
+                switch dedup.check(rec) {
+                case .fresh:
+                    accounting.parsed += 1
+                    if !passesFilters(&rec.pointee) { accounting.filteredOut += 1 } else { try body(&rec.pointee) }
+                case .same: accounting.duplicates += 1
+                case .differs:
+                    accounting.duplicates += 1
+                    noteDifferingDuplicate(rec.pointee)
+                }
+                s.slots.release(k)
+                try s.fill()
+                if s.hasHead { siftDown(0) } else {
+                    heap[0] = heap[heap.count - 1]; heap.removeLast()
+                    if !heap.isEmpty { siftDown(0) }
+                }
+            }
+        }
         while let top = heap.first {
             let s = inputs[top]
             // The record stays in its slot (no copy); the slot is released once it is handed on.

@@ -13,7 +13,7 @@ import SklogIO
 public struct Sklog: ParsableCommand {
     public static let tools: [ParsableCommand.Type] = [
         Cat.self, Grep.self, Sessions.self, PathsTool.self, FrictionTool.self,
-        Metrics.self, IDs.self, TrendTool.self, ReportTool.self, Gen.self, ErrorsTool.self,
+        Metrics.self, IDs.self, TrendTool.self, ReportTool.self, Gen.self, ErrorsTool.self, Top.self,
     ]
 
     public static var configuration: CommandConfiguration { CommandConfiguration(

@@ -36,7 +36,7 @@ import Testing
     }
 
     static let tools = ["sklog", "sklog-cat", "sklog-grep", "sklog-sessions", "sklog-paths", "sklog-friction",
-                        "sklog-metrics", "sklog-ids", "sklog-trend", "sklog-report", "sklog-gen", "sklog-errors"]
+                        "sklog-metrics", "sklog-ids", "sklog-trend", "sklog-report", "sklog-gen", "sklog-errors", "sklog-top"]
 
     /// The examples of a Markdown page: ```sh blocks, and transcripts in any block.
     static func examples(page: String) throws -> [Example] {

@@ -5,7 +5,7 @@ import Testing
 /// executables: the same output, help, version; a tool list with each one-line job; "did you
 /// mean" for a near miss; completion scripts and the help dump that generate-manual reads.
 @Suite struct FrontDoor {
-    static let tools = ["cat", "grep", "sessions", "paths", "friction", "metrics", "ids", "trend", "report", "gen", "errors"]
+    static let tools = ["cat", "grep", "sessions", "paths", "friction", "metrics", "ids", "trend", "report", "gen", "errors", "top"]
 
     static func overview(_ help: String) -> String {
         // "OVERVIEW: <abstract>" is the first line of each tool's help.

@@ -8,7 +8,7 @@ import Testing
 /// `swift package generate-manual` builds once (scripts/test does).
 @Suite(.serialized) struct Install {
     static let tools = ["sklog", "sklog-cat", "sklog-grep", "sklog-sessions", "sklog-paths", "sklog-friction",
-                        "sklog-metrics", "sklog-ids", "sklog-trend", "sklog-report", "sklog-gen", "sklog-errors"]
+                        "sklog-metrics", "sklog-ids", "sklog-trend", "sklog-report", "sklog-gen", "sklog-errors", "sklog-top"]
     static let manualToolBuilt = FileManager.default.isExecutableFile(atPath: Run.binDir.appendingPathComponent("generate-manual-tool").path)
 
     static let prefix: String = {

@@ -259,6 +259,17 @@ final class InvocationAssembler {
         if reportedHead == reported.count { reported.removeAll(keepingCapacity: true); reportedHead = 0 }
     }
 
+    /// A live input gone idle: finishes every invocation whose REPORT has arrived, without
+    /// waiting for the `lag` lines after it.
+    func releaseReported(sink: some RecordSink) {
+        while reportedHead < reported.count {
+            let inv = reported[reportedHead]
+            reportedHead += 1
+            if !inv.finalized { finalize(inv, sink: sink) }
+        }
+        reported.removeAll(keepingCapacity: true); reportedHead = 0
+    }
+
     /// End of input: everything still pending, in order of first line.
     func finish(sink: some RecordSink) {
         tick(line: Int64.max - Self.lag - 1, sink: sink)
