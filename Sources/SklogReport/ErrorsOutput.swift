@@ -1,4 +1,5 @@
 import SklogAnalysis
+import SklogIO
 import SklogRecords
 
 public enum ErrorsFormat: String, CaseIterable, Sendable { case table, csv, json }
@@ -28,22 +29,8 @@ public enum ErrorsOutput {
         return s
     }
 
-    /// Control characters (and DEL, C1) of log text as `\xNN`, so that a message cannot move
-    /// the cursor or recolour the terminal. (A minimal private escaper: the shared one lives
-    /// with the other text outputs.)
-    static func safe(_ s: String) -> String {
-        var out = ""
-        out.unicodeScalars.reserveCapacity(s.unicodeScalars.count)
-        for u in s.unicodeScalars {
-            if u.value < 0x20 || u.value == 0x7f || (u.value >= 0x80 && u.value < 0xa0) {
-                let h = String(u.value, radix: 16)
-                out += "\\x" + (h.count < 2 ? "0" + h : h)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// Log text with control characters shown escaped (`TerminalText`, as every text output).
+    static func safe(_ s: String) -> String { TerminalText.safe(s) }
 
     static func pad(_ s: String, _ w: Int, left: Bool) -> String {
         let n = s.count

@@ -302,19 +302,8 @@ final class TopState {
         return String(v.map { x in x == 0 ? blocks[0] : blocks[max(1, min(8, (x * 8 + top - 1) / top))] })
     }
 
-    /// Log text made safe for the terminal: control characters (C0, DEL, C1) shown escaped.
-    /// (A small private escaper; the shared one belongs to the terminal-safety work.)
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for u in s.unicodeScalars {
-            switch u.value {
-            case 0..<0x20, 0x7f: out += "\\x" + (u.value < 16 ? "0" : "") + String(u.value, radix: 16)
-            case 0x80..<0xa0: out += "\\u00" + String(u.value, radix: 16)
-            default: out.unicodeScalars.append(u)
-            }
-        }
-        return out
-    }
+    /// Log text made safe for the terminal (`TerminalText`, as every text output).
+    static func escape(_ s: String) -> String { TerminalText.safe(s) }
 }
 
 /// The terminal: alternate screen and raw keys (termios on /dev/tty, since standard input is the
