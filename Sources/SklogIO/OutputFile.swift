@@ -109,7 +109,24 @@ public final class OutputFile {
     }()
     nonisolated(unsafe) private static var installed = false
 
+    /// Guards the tables below: a process may open several streams and outputs at once on
+    /// different threads (the test bundle does), while the signal handler only reads `table`.
+    private static let mutex: UnsafeMutablePointer<pthread_mutex_t> = {
+        let m = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        pthread_mutex_init(m, nil)
+        return m
+    }()
+    static func locked<T>(_ body: () throws -> T) rethrows -> T {
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return try body()
+    }
+
     private static func register(_ path: String) -> Int? {
+        locked { registerLocked(path) }
+    }
+
+    private static func registerLocked(_ path: String) -> Int? {
         for i in 0..<capacity where table[i] == nil {
             table[i] = strdup(path)
             return i
@@ -118,9 +135,11 @@ public final class OutputFile {
     }
 
     private static func unregister(_ i: Int) {
-        let p = table[i]
-        table[i] = nil
-        free(p)
+        locked {
+            let p = table[i]
+            table[i] = nil
+            free(p)
+        }
     }
 
     /// Unlinks every temporary output file not yet renamed. Async-signal-safe: a tool's own
@@ -134,8 +153,12 @@ public final class OutputFile {
     /// At exit (any status) and on SIGTERM, SIGINT and SIGHUP, temporary files that were not
     /// renamed are removed. A signal whose handler a tool has set already is left to it.
     public static func installCleanup() {
-        if installed { return }
-        installed = true
+        let first = locked { () -> Bool in
+            if installed { return false }
+            installed = true
+            return true
+        }
+        if !first { return }
         atexit { OutputFile.removeTemporaryFiles() }
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             var old = sigaction()
@@ -199,21 +222,26 @@ public final class OutputFile {
     /// inputs by `check` and `registerInputs`.
     public static func declare(option: String, path: String?) {
         guard let path, path != "-" else { return }
-        if declared.contains(where: { $0.option == option && $0.path == path }) { return }
-        declared.append((option, path))
+        locked {
+            if declared.contains(where: { $0.option == option && $0.path == path }) { return }
+            declared.append((option, path))
+        }
     }
 
     /// Registers the inputs of a run (before any is read) and checks every declared output.
     public static func registerInputs(_ paths: [String]) throws {
-        for p in paths {
-            if let id = identity(ofInput: p) { inputs.append((p == "-" ? "standard input" : p, id)) }
+        let ids = paths.map { p in identity(ofInput: p).map { (p == "-" ? "standard input" : p, $0) } }
+        try locked {
+            for case let i? in ids { inputs.append(i) }
+            try checkLocked()
         }
-        try check()
     }
 
     /// Throws a usage error when a declared output is one of the registered inputs, or two
     /// declared outputs are one file.
-    public static func check() throws {
+    public static func check() throws { try locked { try checkLocked() } }
+
+    private static func checkLocked() throws {
         let ids = declared.map { identity(ofOutput: $0.path) }
         for (k, d) in declared.enumerated() {
             guard let id = ids[k] else { continue }

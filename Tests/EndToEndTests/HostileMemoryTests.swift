@@ -12,6 +12,10 @@ final class HostileMemoryTests: XCTestCase {
     /// `out` (a file, /dev/null by default), with extra environment variables.
     func capped(_ cap: Int, _ tool: String, _ args: [String], out: String = "/dev/null", env: [String: String?] = [:], seconds: Int = 20) throws -> Run {
         let quoted = args.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // One malloc arena per thread reserves 64 MiB of address space each: how many threads
+        // allocate at once depends on timing, so the cap would too. Two arenas make it steady.
+        var env = env
+        if env["MALLOC_ARENA_MAX"] == nil { env["MALLOC_ARENA_MAX"] = "2" }
         return try sh("exec /usr/bin/prlimit --as=\(cap) -- timeout \(seconds) \(tool) \(quoted) > '\(out)'", environment: env)
     }
 
@@ -69,7 +73,7 @@ final class HostileMemoryTests: XCTestCase {
             let input = twoRecords(date)
             for (period, want) in byPeriod {
                 let out = temp("far-trend.json")
-                let r = try capped(Self.gib, "sklog-trend", ["--by", period, "--format", "json", input], out: out)
+                let r = try capped(Self.gib, "sklog-trend", ["--period", period, "--format", "json", input], out: out)
                 XCTAssertEqual(r.status, 0, "\(date) \(period): \(r.stderr)")
                 guard r.status == 0 else { continue }
                 let periods = try json(out)["periods"] as! [[String: Any]]
@@ -88,7 +92,7 @@ final class HostileMemoryTests: XCTestCase {
             let input = twoRecords(date)
             for period in ["hour", "day", "week"] {
                 let out = temp("far-report.html")
-                let r = try capped(Self.gib, "sklog-report", ["--by", period, "-o", out, input])
+                let r = try capped(Self.gib, "sklog-report", ["--period", period, "-o", out, input])
                 XCTAssertEqual(r.status, 0, "\(date) \(period): \(r.stderr)")
                 let html = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
                 XCTAssertTrue(html.contains("</html>"), "\(date) \(period)")
