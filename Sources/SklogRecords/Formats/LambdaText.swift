@@ -53,7 +53,13 @@ final class LambdaLineParser {
         s.pendingError = isError
         s.pendingTs = ts
         s.pendingLine = line
-        s.pending.append(contentsOf: text)
+        appendBytes(&s.pending, text)
+    }
+
+    /// One copy (memcpy) of a line's bytes onto the message being collected.
+    @inline(__always)
+    private func appendBytes(_ a: inout [UInt8], _ b: UnsafeRawBufferPointer) {
+        a.append(contentsOf: b.assumingMemoryBound(to: UInt8.self))
     }
 
     /// A line that continues the message being collected (or starts an unprefixed one).
@@ -61,7 +67,7 @@ final class LambdaLineParser {
     func continuation(_ s: LogStreamState, _ text: UnsafeRawBufferPointer, ts: Int64?, line: Int64, sink: some RecordSink) {
         if s.hasPending {
             s.pending.append(0x0a)
-            s.pending.append(contentsOf: text)
+            appendBytes(&s.pending, text)
         } else {
             begin(s, s.current, isError: false, ts: ts, text: text, line: line, sink: sink)
         }
