@@ -44,8 +44,10 @@ public final class JSONDocument {
     /// value is left alone (see `end`).
     public init(bytes: [UInt8], from: Int = 0) throws(JSONParseError) {
         self.bytes = bytes
-        nodes.reserveCapacity(64)
+        // The parser's array becomes `nodes`: room for an envelope's nodes from the start (it
+        // grew 1, 2, 4, … 128: eight copies per envelope).
         var p = JSONTapeParser(count: bytes.count, pos: from)
+        p.nodes.reserveCapacity(128)
         try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(JSONParseError) in
             p.base = b.baseAddress ?? UnsafePointer(bitPattern: 1)!
             _ = try p.value(depth: 0)
