@@ -339,3 +339,54 @@ int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned
 #undef SKIP_SPACE
     return count;
 }
+
+long sk_string_end(const uint8_t *p, size_t n, unsigned *flags) {
+    unsigned f = 0;
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i q = _mm_set1_epi8('"'), bs = _mm_set1_epi8('\\'), lf = _mm_set1_epi8('\n');
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, q), _mm_cmpeq_epi8(v, bs)),
+                                                              _mm_cmpeq_epi8(v, lf)));
+        if (!m) { i += 16; continue; }
+        size_t k = i + (size_t)__builtin_ctz(m);
+        uint8_t c = p[k];
+        if (c == '"') { *flags = f; return (long)k; }
+        if (c == '\n') { f |= SK_STR_LINEFEED; i = k + 1; continue; }
+        // A backslash escapes the next byte (which may itself be a raw line feed).
+        f |= SK_STR_BACKSLASH;
+        if (k + 1 < n && p[k + 1] == '\n') f |= SK_STR_LINEFEED;
+        i = k + 2;
+    }
+#endif
+    while (i < n) {
+        uint8_t c = p[i];
+        if (c == '"') { *flags = f; return (long)i; }
+        if (c == '\n') f |= SK_STR_LINEFEED;
+        else if (c == '\\') {
+            f |= SK_STR_BACKSLASH;
+            if (i + 1 < n && p[i + 1] == '\n') f |= SK_STR_LINEFEED;
+            i += 2;
+            continue;
+        }
+        i++;
+    }
+    *flags = f;
+    return -1;
+}
+
+size_t sk_first_not_ascii(const uint8_t *p, size_t n) {
+    size_t i = 0;
+#if defined(__SSE2__)
+    const __m128i zero = _mm_setzero_si128();
+    while (i + 16 <= n) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+        unsigned m = (unsigned)(_mm_movemask_epi8(v) | _mm_movemask_epi8(_mm_cmpeq_epi8(v, zero)));
+        if (m) return i + (size_t)__builtin_ctz(m);
+        i += 16;
+    }
+#endif
+    while (i < n && p[i] != 0 && p[i] < 0x80) i++;
+    return i;
+}

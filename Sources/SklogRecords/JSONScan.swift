@@ -3,6 +3,7 @@ import Glibc
 #else
 import Darwin
 #endif
+import CSklogScan
 
 /// Byte-level JSON scanning: enough to walk one object's members, skip nested values, and
 /// decode the few strings that are used. No allocation unless a string has escapes.
@@ -215,11 +216,12 @@ public enum JSONText {
     /// C1 controls (U+007F–U+009F) are escaped as `\u007f`…`\u009f`: allowed by JSON, and it
     /// keeps a JSON output safe to `cat` on a terminal (an 8-bit CSI is U+009B).
     public static func appendQuoted(_ s: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        // Fast path: nothing to escape.
-        var clean = true
-        for c in s where c < 0x20 || c == 0x22 || c == 0x5c || c == 0x7f || c == 0xc2 { clean = false; break }
-        if clean {
-            out.append(0x22); out.append(contentsOf: s); out.append(0x22)
+        // Fast path: nothing to escape (8 bytes at a time: no byte below 0x20, no quote, no
+        // backslash, no DEL, no 0xC2 lead byte of a C1 control), then one copy.
+        if needsNoEscape(s) {
+            out.append(0x22)
+            if let b = s.baseAddress { out.append(contentsOf: UnsafeBufferPointer(start: b.assumingMemoryBound(to: UInt8.self), count: s.count)) }
+            out.append(0x22)
             return
         }
         out.append(0x22)
@@ -250,6 +252,31 @@ public enum JSONText {
         }
     }
 
+    /// No byte of `s` is below 0x20, a quote, a backslash, DEL or 0xC2 (which leads the C1
+    /// controls; a 0xC2 of another character only takes the slow path).
+    @inlinable @inline(__always)
+    public static func needsNoEscape(_ s: UnsafeRawBufferPointer) -> Bool {
+        guard let base = s.baseAddress else { return true }
+        let n = s.count
+        var i = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let q = w ^ (0x22 &* ones), b = w ^ (0x5c &* ones), d = w ^ (0x7f &* ones), c = w ^ (0xc2 &* ones)
+            // A byte below 0x20, or a zero byte of w ^ '"', w ^ '\\', w ^ DEL or w ^ 0xC2.
+            let hit = ((w &- 0x20 &* ones) & ~w) | ((q &- ones) & ~q) | ((b &- ones) & ~b)
+                | ((d &- ones) & ~d) | ((c &- ones) & ~c)
+            if hit & high != 0 { return false }
+            i += 8
+        }
+        while i < n {
+            let c = base.load(fromByteOffset: i, as: UInt8.self)
+            if c < 0x20 || c == 0x22 || c == 0x5c || c == 0x7f || c == 0xc2 { return false }
+            i += 1
+        }
+        return true
+    }
+
     public static func appendQuoted(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { appendQuoted(UnsafeRawBufferPointer($0), to: &out) }
@@ -266,24 +293,12 @@ public enum JSONText {
 public enum TextCheck {
     public enum Problem { case nul, invalidUTF8 }
 
-    /// Fast path: 8 bytes at a time for "all ASCII and no NUL"; a full UTF-8 check otherwise.
+    /// Fast path: 16 bytes at a time for "all ASCII and no NUL" (`sk_first_not_ascii`, SSE2); a
+    /// full UTF-8 check from the first other byte.
     public static func check(_ b: UnsafeRawBufferPointer) -> Problem? {
-        let n = b.count
         guard let base = b.baseAddress else { return nil }
-        var i = 0
-        var suspicious = false
-        while i + 8 <= n {
-            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            // High bit set anywhere, or a zero byte (haszero trick).
-            if (w & 0x8080_8080_8080_8080) != 0 || ((w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080) != 0 {
-                suspicious = true; break
-            }
-            i += 8
-        }
-        if !suspicious {
-            while i < n { let c = base.load(fromByteOffset: i, as: UInt8.self); if c == 0 || c >= 0x80 { suspicious = true; break }; i += 1 }
-            if !suspicious { return nil }
-        }
+        let i = sk_first_not_ascii(base.assumingMemoryBound(to: UInt8.self), b.count)
+        if i == b.count { return nil }
         // Everything before i is ASCII without NUL: a UTF-8 sequence cannot start before it.
         return slowCheck(b, from: i)
     }

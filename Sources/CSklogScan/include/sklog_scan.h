@@ -41,4 +41,14 @@ enum { SK_FLAG_NOT_ASCII = 1 };  // a byte >= 0x80 or a NUL: the caller checks U
 // key is in it are returned (and counted against cap), in order, with their ids.
 int sk_scan_object(const uint8_t *p, size_t n, sk_member *out, int cap, unsigned *flags, const sk_keys *keys);
 
+// The end of a JSON string whose content starts at p[0] (just after its opening quote), n bytes
+// available: the offset of the closing quote (the first quote not escaped by a backslash), or -1
+// when there is none. *flags: SK_STR_BACKSLASH when the content has a backslash, SK_STR_LINEFEED
+// when it has a raw line feed (0x0a). 16 bytes per step (SSE2) instead of three memchr passes.
+enum { SK_STR_BACKSLASH = 1, SK_STR_LINEFEED = 2 };
+long sk_string_end(const uint8_t *p, size_t n, unsigned *flags);
+
+// The offset of the first byte of p[0..<n] that is >= 0x80 or NUL, or n when there is none.
+size_t sk_first_not_ascii(const uint8_t *p, size_t n);
+
 #endif

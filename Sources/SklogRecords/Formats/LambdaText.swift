@@ -34,6 +34,8 @@ final class LambdaLineParser {
     /// The wrapper's times are whole seconds (`aws logs tail --format short`): a START line's
     /// time is refined by the first line of the invocation that has its own (Invocation.swift).
     var coarseOuterTs = false
+    /// The last timestamp parsed (CloudWatchExport.swift).
+    @exclusivity(unchecked) var tsMemo = TimestampMemo()
 
     // MARK: Messages
 
@@ -54,7 +56,13 @@ final class LambdaLineParser {
         s.pendingError = isError
         s.pendingTs = ts
         s.pendingLine = line
-        s.pending.append(contentsOf: text)
+        appendBytes(&s.pending, text)
+    }
+
+    /// One copy (memcpy) of a line's bytes onto the message being collected.
+    @inline(__always)
+    private func appendBytes(_ a: inout [UInt8], _ b: UnsafeRawBufferPointer) {
+        a.append(contentsOf: b.assumingMemoryBound(to: UInt8.self))
     }
 
     /// A line that continues the message being collected (or starts an unprefixed one).
@@ -63,7 +71,7 @@ final class LambdaLineParser {
         if s.hasPending {
             if asm.keepRaw { asm.lineOwner = s.pendingInv }
             s.pending.append(0x0a)
-            s.pending.append(contentsOf: text)
+            appendBytes(&s.pending, text)
         } else {
             begin(s, s.current, isError: false, ts: ts, text: text, line: line, sink: sink)
         }
@@ -143,7 +151,7 @@ final class LambdaLineParser {
     /// handler), and `TS ID Task timed out after 3.00 seconds`.
     @inline(__always)
     private func appLine(_ line: UnsafeRawBufferPointer, from: Int, outerTs: Int64?, number: Int64, state s: LogStreamState, sink: some RecordSink) -> Bool {
-        guard let (ts, after) = Self.timestampPrefix(line, from: from) else { return false }
+        guard let (ts, after) = Self.timestampPrefix(line, from: from, memo: &tsMemo) else { return false }
         var id = Self.token(line, from: after)
         var msgStart = after + id.count
         guard msgStart < line.count else { return false }
@@ -240,13 +248,19 @@ final class LambdaLineParser {
     /// the separator.
     @inline(__always)
     static func timestampPrefix(_ line: UnsafeRawBufferPointer, from: Int) -> (Int64, Int)? {
+        var memo = TimestampMemo()
+        return timestampPrefix(line, from: from, memo: &memo)
+    }
+
+    @inline(__always)
+    static func timestampPrefix(_ line: UnsafeRawBufferPointer, from: Int, memo: inout TimestampMemo) -> (Int64, Int)? {
         let n = line.count
         guard n - from >= 21, line[from + 4] == 0x2d, line[from + 7] == 0x2d, line[from + 10] == 0x54 || line[from + 10] == 0x20,
               line[from + 13] == 0x3a else { return nil }
         var e = from + 19
         while e < n && e < from + 40, line[e] != 0x09 && line[e] != 0x20 { e += 1 }
         guard e < n, e < from + 40 else { return nil }
-        guard let ts = Timestamp.parse(UnsafeRawBufferPointer(rebasing: line[from..<e])) else { return nil }
+        guard let ts = memo.parse(UnsafeRawBufferPointer(rebasing: line[from..<e])) else { return nil }
         return (ts, e + 1)
     }
 
