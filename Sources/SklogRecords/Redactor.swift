@@ -52,6 +52,9 @@ public enum Redactor {
         switch name {
         case "userId", "deviceId", "sessionId": return token(value)
         case "utterance", "slots": return mask
+        // An exception's message often echoes what the user said (a slot value in quotes) or an
+        // ID: shown as `sklog errors` groups it, with those parts masked.
+        case "errorMessage": return ErrorSignature.mask(value)
         case "messageId", "skillId", "ts", "src": return value
         default: return holdsAlexaID(value) ? token(value) : value
         }

@@ -74,7 +74,7 @@ import SklogRecords
             TR.launch(0, "m1", #""latencyMs":180,"speechMs":2400,"endSession":false,"confidence":"HIGH""#),
             // A late record (before the previous one): its time goes below the session's start.
             TR.intent(-500, "m2", "PlayIntent", #""latencyMs":0,"bargeIn":true,"confidence":"LOW","outcome":"error""#),
-            TR.line(100, "m3", type: "IntentRequest", #""unhandled":true,"speechMs":-1"#),
+            TR.line(100, "m3", type: "IntentRequest", #""unhandled":true"#),
             TR.line(200, "m4", type: "AudioPlayer.PlaybackStarted"),
             TR.intent(300, "m5", "AMAZON.StopIntent", #""endSession":true"#),
         ]

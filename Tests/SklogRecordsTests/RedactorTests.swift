@@ -42,4 +42,16 @@ import Testing
         #expect(text.contains(#""messageId":"amzn1.echo-api.request.1""#))
         #expect(!text.contains("amzn1.ask."))
     }
+
+    /// An exception's message is shown as `sklog errors` groups it: the quoted value (a slot
+    /// value echoed by the skill), the ID and the number are masked, the words stay.
+    @Test func errorMessageKeepsItsWordsOnly() throws {
+        #expect(Redactor.field("errorMessage", "No song 'Yesterday' for amzn1.ask.account.AF3X, attempt 3")
+                == "No song <str> for <id>, attempt <n>")
+        let line = #"{"ts":"2026-11-24T10:00:00.000Z","messageId":"m1","outcome":"error","errorType":"TypeError","errorMessage":"Cannot read 'Beatles' of undefined"}"#
+        let out = OutputCapture()
+        try RecordWriter(format: .ndjson, out: out.buffer, inputNames: [], redact: true).write(try parse(line))
+        #expect(out.text().contains(#""errorMessage":"Cannot read <str> of undefined""#))
+        #expect(!out.text().contains("Beatles"))
+    }
 }
