@@ -52,18 +52,18 @@ import Testing
         let buckets = try #require(GroundTruthEndToEnd.json(j.stdout)["buckets"] as? [[String: Any]])
         #expect(buckets.map { $0["partial"] as? Bool } == [true, false, true])
         // Nothing left to compare: one complete day.
-        let t = try Run.tool("sklog-trend", ["-q", "--by", "day", path])
+        let t = try Run.tool("sklog-trend", ["-q", "--period", "day", path])
         let table = t.stdout
         #expect(table.contains("No two complete days follow each other"))
         #expect(!table.contains("Top movers"))
-        let tj = try Run.tool("sklog-trend", ["-q", "--by", "day", "--format", "json", path])
+        let tj = try Run.tool("sklog-trend", ["-q", "--period", "day", "--format", "json", path])
         let periods = try #require(GroundTruthEndToEnd.json(tj.stdout)["periods"] as? [[String: Any]])
         #expect(periods.allSatisfy { $0["comparedWith"] is NSNull })
     }
 
     @Test func trendComparesTheLatestCompleteDayWithTheOneBefore() throws {
         let path = try Self.input()
-        let j = try Run.tool("sklog-trend", ["-q", "--by", "day", "--format", "json", path])
+        let j = try Run.tool("sklog-trend", ["-q", "--period", "day", "--format", "json", path])
         #expect(j.status == 0)
         let periods = try #require(GroundTruthEndToEnd.json(j.stdout)["periods"] as? [[String: Any]])
         #expect(periods.map { $0["partial"] as? Bool } == [false, false, true])
@@ -75,13 +75,13 @@ import Testing
         #expect((change(periods[1])?["relative"] as? Double) == 1)
         #expect(change(periods[2])?["absolute"] is NSNull)
 
-        let t = try Run.tool("sklog-trend", ["-q", "--by", "day", path])
+        let t = try Run.tool("sklog-trend", ["-q", "--period", "day", path])
         let table = t.stdout
         #expect(table.contains("2026-11-04*"))
         #expect(table.contains("Top movers in 2026-11-03 vs the previous day (the latest complete day"))
         #expect(!table.contains("-75%"))
 
-        let c = try Run.tool("sklog-trend", ["-q", "--by", "day", "--format", "csv", path])
+        let c = try Run.tool("sklog-trend", ["-q", "--period", "day", "--format", "csv", path])
         let rows = c.stdout.split(separator: "\n")
         #expect(rows.filter { $0.contains(",partial,") } == ["2026-11-02T00:00:00.000Z,partial,,0,,,", "2026-11-03T00:00:00.000Z,partial,,0,,,",
                                                             "2026-11-04T00:00:00.000Z,partial,,1,,,"])
@@ -92,7 +92,7 @@ import Testing
     @Test func reportCardsCompareCompleteDaysAndSaySo() throws {
         let path = try Self.input()
         let out = temp() + "-report.html"
-        let r = try Run.tool("sklog-report", ["-q", "--by", "day", "-o", out, path])
+        let r = try Run.tool("sklog-report", ["-q", "--period", "day", "-o", out, path])
         #expect(r.status == 0)
         let html = try String(contentsOfFile: out, encoding: .utf8)
         #expect(html.contains("2026-11-03: 4 · +100% vs previous day"))
@@ -108,7 +108,7 @@ import Testing
         // Starting after midnight: one complete day, nothing compared, and the page says so.
         let late = try Self.input(first: "2026-11-02T00:00:00.001Z")
         let out2 = temp() + "-report2.html"
-        #expect(try Run.tool("sklog-report", ["-q", "--by", "day", "-o", out2, late]).status == 0)
+        #expect(try Run.tool("sklog-report", ["-q", "--period", "day", "-o", out2, late]).status == 0)
         let page = try String(contentsOfFile: out2, encoding: .utf8)
         #expect(page.contains("No two complete days follow each other: nothing is compared."))
         #expect(page.contains("No top movers: no two complete days follow each other"))
