@@ -32,22 +32,11 @@ public enum ErrorsOutput {
     /// Log text with control characters shown escaped (`TerminalText`, as every text output).
     static func safe(_ s: String) -> String { TerminalText.safe(s) }
 
-    static func pad(_ s: String, _ w: Int, left: Bool) -> String {
-        let n = s.count
-        if n >= w { return s }
-        return left ? s + String(repeating: " ", count: w - n) : String(repeating: " ", count: w - n) + s
-    }
-
+    /// Cells escaped and cut like every table's (`TextTable`), at 120 characters since the
+    /// exception is the table's point: a huge message from the logs cannot widen every row;
+    /// the lines under the table give each group whole.
     static func table(_ header: [String], _ rows: [[String]], leftFrom: Int) -> String {
-        var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        var out = ""
-        for r in [header] + rows {
-            var line = r.enumerated().map { i, c in pad(c, i == r.count - 1 ? 0 : widths[i], left: i >= leftFrom) }.joined(separator: "  ")
-            while line.hasSuffix(" ") { line.removeLast() }
-            out += line + "\n"
-        }
-        return out
+        TextTable.render(header, rows, left: { $0 >= leftFrom }, trimmed: true, width: 120)
     }
 
     // MARK: Table

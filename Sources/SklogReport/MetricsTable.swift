@@ -152,7 +152,8 @@ public enum MetricsTable {
         }
     }
 
-    static func fixed(_ d: Double, _ places: Int, grouping: Bool = false) -> String {
+    /// `d` with exactly `places` decimals (`grouping`: thousands separated by commas).
+    public static func fixed(_ d: Double, _ places: Int, grouping: Bool = false) -> String {
         var s = MetricNumber.decimal(d, places: places)
         if grouping, d.magnitude < 9e15 {
             let dot = s.firstIndex(of: ".") ?? s.endIndex

@@ -47,23 +47,9 @@ public enum TrendOutput {
         return v > 0 ? "+" + s : s
     }
 
-    static func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
-        let n = s.count
-        if n >= w { return s }
-        return left ? s + String(repeating: " ", count: w - n) : String(repeating: " ", count: w - n) + s
-    }
-
-    /// Cells from the input (intent names) are shown escaped and cut (`TerminalText.cell`).
+    /// Cells from the input (intent names) are shown escaped and cut (`TextTable`).
     static func table(_ header: [String], _ rows: [[String]]) -> String {
-        let rows = rows.map { $0.map { TerminalText.cell($0) } }
-        var widths = header.map(\.count)
-        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
-        var out = ""
-        for r in [header] + rows {
-            out += r.enumerated().map { i, c in pad(c, widths[i], left: i == 0) }.joined(separator: "  ")
-            out += "\n"
-        }
-        return out
+        TextTable.render(header, rows, left: { $0 == 0 })
     }
 
     // MARK: Table

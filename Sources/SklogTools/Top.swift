@@ -8,6 +8,7 @@ import SklogAnalysis
 import SklogCLI
 import SklogIO
 import SklogRecords
+import SklogReport
 
 public struct Top: ParsableCommand {
     public static var configuration: CommandConfiguration { CommandConfiguration(
@@ -201,11 +202,10 @@ final class TopState {
             if r.failed { n.failures += 1 }
             if r.latency >= 0 { lat.append(r.latency) }
         }
-        if !lat.isEmpty {
-            lat.sort()
-            func rank(_ p: Double) -> Int64 { lat[max(1, min(lat.count, Int((p / 100 * Double(lat.count)).rounded(.up)))) - 1] }
-            n.p50 = rank(50); n.p90 = rank(90); n.p99 = rank(99)
-        }
+        // Nearest-rank, as `sklog metrics` and `ids --slow pNN` (sorting sorted values is cheap).
+        n.p50 = IDSelector.nearestRank(&lat, 50)
+        n.p90 = IDSelector.nearestRank(&lat, 90)
+        n.p99 = IDSelector.nearestRank(&lat, 99)
         for t in turns[turnHead...] where t > from { n.turns += 1 }
         for e in friction where e.ts > from && e.ts <= latest {
             switch e.type {
@@ -239,16 +239,7 @@ final class TopState {
     // MARK: Drawing
 
     static func ms(_ v: Int64?) -> String { v.map { "\($0) ms" } ?? "-" }
-    static func fixed(_ v: Double, _ digits: Int) -> String {
-        let scale = digits == 2 ? 100.0 : 10.0
-        let r = (v * scale).rounded() / scale
-        var s = "\(Int64(r))."
-        var frac = Int64(((r - Double(Int64(r))) * scale).rounded())
-        if frac < 0 { frac = -frac }
-        let f = String(frac)
-        s += String(repeating: "0", count: max(0, digits - f.count)) + f
-        return s
-    }
+    static func fixed(_ v: Double, _ digits: Int) -> String { MetricsTable.fixed(v, digits) }
     static func per100(_ n: Int, _ turns: Int) -> String { turns > 0 ? fixed(Double(n) * 100 / Double(turns), 2) : "-" }
 
     /// One frame: `rows` lines at most, each at most `cols` columns.

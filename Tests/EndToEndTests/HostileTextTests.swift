@@ -292,4 +292,20 @@ private func rawControls(_ d: Data, allowTab: Bool = true) -> [String] {
         let json = try Run.tool("sklog-metrics", ["--format", "json", f]).stdout
         #expect(json.contains(big))
     }
+
+    /// A huge exception message: the errors table cuts it like every table's cells (before, each
+    /// of the 7 rows was padded to its width: 2.1 MB); the group's own lines show it whole once.
+    @Test func longErrorMessageDoesNotMultiplyTheErrorsTable() throws {
+        let big = "Boom" + String(repeating: "Y", count: 300_000)
+        let lines = (0..<7).map { k in
+            #"{"ts":"2026-11-24T10:0\#(k):05.000Z","messageId":"b\#(k)","sessionId":"s\#(k)","requestType":"IntentRequest","intent":"I","outcome":"error","errorType":"E","errorMessage":"\#(k == 0 ? big : "failure kind \(String(UnicodeScalar(97 + k)!))")"}"#
+        }
+        let f = temp("hostile-long-error.ndjson")
+        writeFile(f, lines.joined(separator: "\n") + "\n")
+        let r = try Run.tool("sklog-errors", ["-q", f])
+        #expect(r.status == 0)
+        #expect(r.out.count < 1_000_000, "\(r.out.count) bytes")
+        let tableRows = r.lines.filter { $0.hasPrefix(" ") == false && $0.contains("  E: ") }
+        #expect(tableRows.count == 7 && tableRows.allSatisfy { $0.count < 300 }, "\(tableRows.map(\.count))")
+    }
 }
